@@ -15,7 +15,8 @@ export interface Settings {
   detailModelId: string;
   bedrockRegion: string;
   knowledgeBaseId: string | undefined;
-  kbDocsDir: string;
+  /** Set only when KB_DOCS_DIR is given; see resolveKbDocsDir for the default. */
+  kbDocsDir: string | undefined;
   glossaryFile: string;
   staffLanguage: Language;
   openai: { baseUrl: string | undefined; apiKey: string | undefined; fastModel: string | undefined; detailModel: string | undefined };
@@ -107,7 +108,7 @@ function toSettings(s: ParsedSettings): Settings {
     detailModelId: s.DETAIL_MODEL_ID,
     bedrockRegion: s.BEDROCK_REGION ?? s.AWS_REGION ?? 'us-east-1',
     knowledgeBaseId: s.KNOWLEDGE_BASE_ID,
-    kbDocsDir: path.resolve(s.KB_DOCS_DIR ?? path.join(PACKAGE_ROOT, 'kb', 'sample')),
+    kbDocsDir: s.KB_DOCS_DIR === undefined ? undefined : path.resolve(s.KB_DOCS_DIR),
     glossaryFile: path.resolve(s.GLOSSARY_FILE ?? path.join(PACKAGE_ROOT, 'kb', 'glossary.json')),
     staffLanguage: s.STAFF_LANGUAGE,
     openai: {

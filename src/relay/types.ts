@@ -1,0 +1,53 @@
+import type { RetrievedDocument } from '../knowledge/types.js';
+import type { Language } from '../lang/languages.js';
+import type { AnswerPart, ChatModel, ChatTurn, InferenceSettings, ModelErrorCode, TokenUsage } from '../models/types.js';
+import type { PromptBuilder } from '../prompts/builder.js';
+
+export type LaneRole = 'staff' | 'customer';
+
+export interface LanePlan {
+  lane: Language;
+  role: LaneRole;
+}
+
+export type PartStatus = 'complete' | 'partial' | 'failed' | 'skipped';
+
+export interface PartResult {
+  lane: Language;
+  part: AnswerPart;
+  text: string;
+  model: string | null;
+  status: PartStatus;
+  usage: TokenUsage;
+  latencyMs: number;
+  costUsd: number | null;
+  error?: { code: string; message: string };
+}
+
+export type RelayEvent =
+  | { type: 'delta'; lane: Language; part: AnswerPart; text: string }
+  | { type: 'part_end'; result: PartResult }
+  | { type: 'warning'; code: string; message: string; lane?: Language; part?: AnswerPart };
+
+export interface RelayModels {
+  overview: { model: ChatModel; modelId: string; inference: InferenceSettings };
+  detail: { model: ChatModel; modelId: string; inference: InferenceSettings };
+}
+
+export interface RelayRequest {
+  lanes: LanePlan[];
+  question: string;
+  history: ChatTurn[];
+  documents: RetrievedDocument[];
+  signal: AbortSignal;
+}
+
+export interface RelayDependencies {
+  models: RelayModels;
+  prompts: PromptBuilder;
+  historyTokenBudget: number;
+  /** Prices a finished call; null when the model's price is unknown. */
+  price: (modelId: string, usage: TokenUsage, provider: string) => number | null;
+}
+
+export type { ModelErrorCode };
