@@ -150,6 +150,8 @@ export class ConversationRepository {
       const time = now();
       try {
         return await this.db.transaction().execute(async (trx) => {
+          // Touching the conversation first takes its row lock (PostgreSQL), so appends to one conversation queue up.
+          await trx.updateTable('conversations').set({ updated_at: time }).where('id', '=', conversationId).execute();
           const last = await trx
             .selectFrom('messages')
             .select((eb) => eb.fn.max('seq').as('seq'))
@@ -164,7 +166,6 @@ export class ConversationRepository {
             ...fields,
           };
           await trx.insertInto('messages').values(row).execute();
-          await trx.updateTable('conversations').set({ updated_at: time }).where('id', '=', conversationId).execute();
           return toMessage(row);
         });
       } catch (error) {
