@@ -6,7 +6,7 @@ import { PACKAGE_ROOT, type Settings } from '../config/settings.js';
 import { loadGlossaryFile } from '../glossary/load.js';
 import type { Glossary } from '../glossary/types.js';
 import { BedrockKbRetriever } from '../knowledge/bedrock-kb-retriever.js';
-import { ingestFolder, type IngestReport } from '../knowledge/ingest.js';
+import { ingestFolder, type IngestResult } from '../knowledge/ingest.js';
 import { resolveKbDocsDir } from '../knowledge/kb-folder.js';
 import { LocalIndex } from '../knowledge/local-index.js';
 import { LocalRetriever } from '../knowledge/local-retriever.js';
@@ -34,7 +34,7 @@ export interface Runtime {
   chat: ChatService;
   models: ModelSelection;
   localIndex: LocalIndex;
-  ingestReport: IngestReport;
+  ingestReport: IngestResult;
   kbDocsDir: string;
   glossary: () => Glossary | null;
   examples: (language: UiLanguage) => Promise<string[]>;
@@ -85,7 +85,7 @@ export async function createRuntime(settings: Settings, logger: Logger): Promise
     logger,
   });
 
-  const status = () => buildStatus({ settings, models, store, kbDocsDir, documents: localIndex.documentCount() });
+  const status = () => buildStatus({ settings, models, store, kbDocsDir, documents: localIndex.stats().documents });
   return {
     settings,
     logger,
@@ -99,7 +99,7 @@ export async function createRuntime(settings: Settings, logger: Logger): Promise
     ingestReport,
     kbDocsDir,
     glossary: () => glossary,
-    examples: async (language) => local.sampleQuestions(language, 6),
+    examples: async (language) => local.sampleQuestions(6, language).map((q) => q.text),
     status,
     readiness: () => {
       const report = status();

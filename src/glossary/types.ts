@@ -25,3 +25,15 @@ export interface GlossaryMatch {
   matched: string;
   language: Language;
 }
+
+/** A glossary entry named in the source text whose canonical name is missing from an answer or translation. */
+export interface GlossaryViolation {
+  /** The entry id. */
+  term: string;
+  /** The entry's canonical name in the answer's language. */
+  expected: string;
+  /** The other name or alias of the same entry that the answer used instead, as written. */
+  found?: string;
+  /** The language that `found` belongs to in the glossary. */
+  foundLanguage?: Language;
+}

@@ -38,10 +38,9 @@ export async function buildServer(deps: ServerDependencies): Promise<{ app: Fast
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
-    disableRequestLogging: false,
   });
   const activeStreams: ActiveStreams = { controllers: new Set() };
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));

@@ -1,0 +1,68 @@
+import { ModelError, type ChatModel, type ChatRequest, type ChatStreamEvent } from '../src/models/types.js';
+
+export interface ModelProfile {
+  name: string;
+  firstTokenMs: number;
+  tokensPerSecond: number;
+  tokens: number;
+  /** Tokens per streamed chunk, as Bedrock groups them into contentBlockDelta events. */
+  tokensPerChunk: number;
+}
+
+export const MICRO: ModelProfile = { name: 'sim-micro', firstTokenMs: 150, tokensPerSecond: 250, tokens: 300, tokensPerChunk: 4 };
+export const PRO: ModelProfile = { name: 'sim-pro', firstTokenMs: 600, tokensPerSecond: 80, tokens: 1000, tokensPerChunk: 4 };
+
+export interface StreamTiming {
+  key: string;
+  part: string;
+  lane: string;
+  startedAt: number;
+  firstTokenAt: number;
+  lastTokenAt: number;
+}
+
+const sleepUntil = (at: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const wait = Math.max(0, at - performance.now());
+    const timer = setTimeout(resolve, wait);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new ModelError('cancelled', 'cancelled'));
+    }, { once: true });
+  });
+
+/**
+ * A model with a fixed time to first token and a steady token rate, scheduled against the clock
+ * (not by sleeping per chunk) so event-loop lag shows up as lag, not as slower models.
+ * `pauseAfterChunkMs` reproduces the old system's per-chunk sleeps.
+ */
+export class SimulatedModel implements ChatModel {
+  readonly provider = 'bedrock' as const;
+  readonly timings: StreamTiming[] = [];
+
+  constructor(private readonly profiles: { overview: ModelProfile; detail: ModelProfile }, private readonly pauseAfterChunkMs = 0) {}
+
+  async *stream(request: ChatRequest): AsyncIterable<ChatStreamEvent> {
+    const part = request.context?.part ?? 'overview';
+    const profile = this.profiles[part];
+    const startedAt = performance.now();
+    const timing: StreamTiming = { key: request.context?.question ?? '', part, lane: request.context?.language ?? '', startedAt, firstTokenAt: 0, lastTokenAt: 0 };
+    this.timings.push(timing);
+    const msPerToken = 1000 / profile.tokensPerSecond;
+    let lag = 0;
+    for (let sent = 0; sent < profile.tokens; sent += profile.tokensPerChunk) {
+      const due = startedAt + profile.firstTokenMs + sent * msPerToken + lag;
+      await sleepUntil(due, request.signal);
+      const now = performance.now();
+      if (sent === 0) timing.firstTokenAt = now;
+      timing.lastTokenAt = now;
+      yield { type: 'delta', text: 'tok '.repeat(Math.min(profile.tokensPerChunk, profile.tokens - sent)) };
+      if (this.pauseAfterChunkMs > 0) {
+        const before = performance.now();
+        await sleepUntil(before + this.pauseAfterChunkMs, request.signal);
+        lag += performance.now() - before;
+      }
+    }
+    yield { type: 'end', usage: { inputTokens: 500, outputTokens: profile.tokens, cacheReadInputTokens: 400, cacheWriteInputTokens: 0 }, stopReason: 'end_turn' };
+  }
+}
