@@ -23,12 +23,15 @@ export interface StreamTiming {
 
 const sleepUntil = (at: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const wait = Math.max(0, at - performance.now());
-    const timer = setTimeout(resolve, wait);
-    signal.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(timer);
       reject(new ModelError('cancelled', 'cancelled'));
-    }, { once: true });
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, at - performance.now()));
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 /**

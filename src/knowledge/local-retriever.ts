@@ -32,8 +32,8 @@ export class LocalRetriever implements Retriever {
     try {
       let hits = this.index.search(all, limit);
       if (hits.length === 0) {
-        const any = toFtsQuery(query, 'or');
-        if (any !== null && any !== all) hits = this.index.search(any, limit);
+        const loose = toFtsQuery(query, 'or');
+        if (loose !== null && loose !== all) hits = this.index.search(loose, limit);
       }
       return hits.map(toRetrievedDocument);
     } catch (error) {
