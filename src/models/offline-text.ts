@@ -150,6 +150,9 @@ const DURATION =
 
 export type ScoredSentence = Sentence & { score: number };
 
+/** A section heading says what its sentences are about, nearly as much as their own words. */
+const HEADING_WEIGHT = 0.8;
+
 /**
  * Ranks sentences against a question, BM25-style: each shared token counts by its rarity among
  * the passage's sentences (a word in every sentence says nothing), tokens of the section heading
@@ -159,33 +162,52 @@ export type ScoredSentence = Sentence & { score: number };
 export function scoreSentences(sentences: Sentence[], question: string): ScoredSentence[] {
   const query = weightedTokens(question);
   const asksDuration = ASKS_DURATION.test(question);
+  const headingTokens = new Map<string, Map<string, number>>();
   const textBags = sentences.map((sentence) => weightedTokens(sentence.text));
-  // Rarity is measured on the sentences alone: a heading repeated onto every sentence of its
-  // section would make its own words look common.
-  const documentFrequency = new Map<string, number>();
-  for (const bag of textBags) for (const token of bag.keys()) documentFrequency.set(token, (documentFrequency.get(token) ?? 0) + 1);
-  const bags = sentences.map((sentence, i) => {
-    const bag = new Map(textBags[i]);
-    for (const [token, weight] of weightedTokens(sentence.heading)) bag.set(token, (bag.get(token) ?? 0) + weight * 0.5);
+  const headingBags = sentences.map((sentence) => {
+    let bag = headingTokens.get(sentence.heading);
+    if (!bag) headingTokens.set(sentence.heading, (bag = weightedTokens(sentence.heading)));
     return bag;
   });
+  // Two rarities: a word matched in the sentence is weighed against the sentences' own words; a
+  // word matched only through the heading is weighed counting the heading on every sentence it
+  // covers, or a heading word that no sentence repeats would look like the rarest word of all.
+  const textFrequency = new Map<string, number>();
+  const headedFrequency = new Map<string, number>();
+  sentences.forEach((_, i) => {
+    const text = textBags[i] ?? new Map<string, number>();
+    for (const token of text.keys()) textFrequency.set(token, (textFrequency.get(token) ?? 0) + 1);
+    for (const token of new Set([...text.keys(), ...(headingBags[i]?.keys() ?? [])])) {
+      headedFrequency.set(token, (headedFrequency.get(token) ?? 0) + 1);
+    }
+  });
   const total = sentences.length;
-  const idf = (token: string): number => {
-    const df = documentFrequency.get(token) ?? 0;
+  const idf = (frequency: Map<string, number>, token: string): number => {
+    const df = frequency.get(token) ?? 0;
     return Math.log(1 + (total - df + 0.5) / (df + 0.5));
   };
   const averageLength = textBags.reduce((sum, bag) => sum + bag.size, 0) / Math.max(1, total);
   const durationBonus = Math.log(1 + (total + 0.5) / 1.5);
   return sentences.map((sentence, i) => {
-    const bag = bags[i] ?? new Map<string, number>();
-    const length = textBags[i]?.size ?? 0;
+    const text = textBags[i] ?? new Map<string, number>();
+    const heading = headingBags[i] ?? new Map<string, number>();
     let score = 0;
+    let wordMatch = false;
+    let headingMatch = false;
     for (const [token, weight] of query) {
-      const present = bag.get(token);
-      if (present !== undefined) score += weight * Math.min(present, 1.5) * idf(token);
+      const inText = text.get(token) ?? 0;
+      const inHeading = heading.get(token) ?? 0;
+      if (weight >= 1 && inText >= 1) wordMatch = true;
+      if (weight >= 1 && inHeading >= 1) headingMatch = true;
+      if (inText > 0) score += weight * inText * idf(textFrequency, token);
+      if (inHeading > 0) score += HEADING_WEIGHT * weight * inHeading * idf(headedFrequency, token);
     }
-    if (asksDuration && DURATION.test(sentence.text)) score += durationBonus;
-    const lengthNorm = 0.6 + (0.4 * length) / Math.max(1, averageLength);
+    // Only on top of a word match: a stray date elsewhere in the page does not answer the question.
+    if (wordMatch && asksDuration && DURATION.test(sentence.text)) score += durationBonus;
+    // Shared syllables alone are coincidence (particles, common endings); they only refine a
+    // sentence that already shares a word or bigram.
+    if (!wordMatch && !headingMatch) score = 0;
+    const lengthNorm = 0.6 + (0.4 * text.size) / Math.max(1, averageLength);
     return { ...sentence, score: score / lengthNorm };
   });
 }
@@ -258,9 +280,19 @@ function leadSentences(sentences: Sentence[], options: PickOptions): string[] {
  * `maxChars` once `min` is reached), back in reading order; the opening sentences when nothing
  * matches.
  */
-export function pickKeySentences(passage: string, question: string, options: PickOptions): string[] {
-  const scored = scoreSentences(splitSentences(passage), question);
-  const ranked = scored.filter((sentence) => sentence.score >= MEANINGFUL_SCORE).sort((a, b) => b.score - a.score || a.index - b.index);
+export function pickKeySentences(
+  passage: string,
+  question: string,
+  options: PickOptions,
+  /** Lower-cased sentences to leave out, e.g. those already quoted elsewhere. */
+  exclude: ReadonlySet<string> = new Set(),
+): string[] {
+  const scored = scoreSentences(splitSentences(passage), question).filter(
+    (sentence) => !exclude.has(sentence.text.toLowerCase()),
+  );
+  const ranked = scored
+    .filter((sentence) => sentence.score >= MEANINGFUL_SCORE)
+    .sort((a, b) => b.score - a.score || a.index - b.index);
   if (ranked.length === 0) return leadSentences(scored, options);
   const picked: ScoredSentence[] = [];
   const seen = new Set<string>();
@@ -282,19 +314,25 @@ export function pickKeySentences(passage: string, question: string, options: Pic
  * spaces), keeping every character so the chunks concatenate back to the input.
  */
 export function chunkText(text: string, wordsPerChunk = 3, cjkCharsPerChunk = 6): string[] {
-  const pieces: string[] = [];
+  const chunks: string[] = [];
+  let words: string[] = [];
+  const flush = (): void => {
+    if (words.length > 0) chunks.push(words.join(''));
+    words = [];
+  };
   for (const match of text.matchAll(/\S+\s*|\s+/gu)) {
     const piece = match[0];
     const characters = Array.from(piece);
     if (/[\u3040-\u30ff\u4e00-\u9fff]/u.test(piece) && characters.length > cjkCharsPerChunk * 2) {
+      flush();
       for (let i = 0; i < characters.length; i += cjkCharsPerChunk) {
-        pieces.push(characters.slice(i, i + cjkCharsPerChunk).join(''));
+        chunks.push(characters.slice(i, i + cjkCharsPerChunk).join(''));
       }
-    } else {
-      pieces.push(piece);
+      continue;
     }
+    words.push(piece);
+    if (words.length >= wordsPerChunk) flush();
   }
-  const chunks: string[] = [];
-  for (let i = 0; i < pieces.length; i += wordsPerChunk) chunks.push(pieces.slice(i, i + wordsPerChunk).join(''));
+  flush();
   return chunks;
 }

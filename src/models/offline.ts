@@ -64,23 +64,33 @@ function passageOf(document: RetrievedDocument): string {
   return document.content.trim() !== '' ? document.content : document.excerpt;
 }
 
-export function composeOverview(context: AnswerContext): string {
-  const wording = WORDING[context.language];
+function overviewSentences(context: AnswerContext): string[] {
   const top = distinctDocuments(context.documents)[0];
-  if (!top) return wording.noDocuments;
-  const sentences = pickExcerpt(passageOf(top), context.question, OVERVIEW_PICK);
-  if (sentences.length === 0) return wording.noDocuments;
-  return `${wording.extractedNotice}\n\n${sentences.join(' ')}`;
+  return top ? pickExcerpt(passageOf(top), context.question, OVERVIEW_PICK) : [];
 }
 
+export function composeOverview(context: AnswerContext): string {
+  const wording = WORDING[context.language];
+  const sentences = overviewSentences(context);
+  if (sentences.length === 0) return wording.noDocuments;
+  // List items carry no full stop; run together as a paragraph they would read as one sentence.
+  const prose = sentences.every((sentence) => /[.!?。！？…)"'」』]$/u.test(sentence));
+  const body = prose ? sentences.join(' ') : sentences.map((sentence) => `- ${sentence}`).join('\n');
+  return `${wording.extractedNotice}\n\n${body}`;
+}
+
+/**
+ * The detail continues the overview, as the generative detail prompt does: it leaves out the
+ * sentences the overview already quoted (the extraction is deterministic, so it knows them).
+ */
 export function composeDetail(context: AnswerContext): string {
   const wording = WORDING[context.language];
   const documents = distinctDocuments(context.documents).slice(0, DETAIL_MAX_DOCUMENTS);
-  const quoted = new Set<string>();
+  const quoted = new Set(overviewSentences(context).map((sentence) => sentence.toLowerCase()));
   const sections: string[] = [];
   documents.forEach((document, position) => {
     // The same paragraph often comes back in several chunks; quote it once.
-    const sentences = pickKeySentences(passageOf(document), context.question, DETAIL_PICK).filter((sentence) => {
+    const sentences = pickKeySentences(passageOf(document), context.question, DETAIL_PICK, quoted).filter((sentence) => {
       const key = sentence.toLowerCase();
       if (quoted.has(key)) return false;
       quoted.add(key);
@@ -90,7 +100,8 @@ export function composeDetail(context: AnswerContext): string {
     const title = stripMarkdown(document.title) || `${wording.untitled} ${position + 1}`;
     sections.push(`### ${title}\n\n${sentences.map((sentence) => `- ${sentence}`).join('\n')}`);
   });
-  if (sections.length === 0) return wording.noDocumentsDetail;
+  if (documents.length === 0) return wording.noDocumentsDetail;
+  if (sections.length === 0) return wording.referencesPointer;
   return `${sections.join('\n\n')}\n\n${wording.referencesPointer}`;
 }
 

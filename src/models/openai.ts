@@ -120,7 +120,7 @@ export class OpenAiCompatibleChatModel implements ChatModel {
   constructor(options: OpenAiCompatibleOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/u, '');
     this.apiKey = options.apiKey;
-    this.fetchImpl = options.fetchImpl ?? fetch;
+    this.fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
   }
 
   async *stream(request: ChatRequest): AsyncGenerator<ChatStreamEvent> {
