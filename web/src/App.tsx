@@ -1,0 +1,111 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api } from './api/client';
+import { useConversation } from './chat/useConversation';
+import { isAnswerLanguageChoice, resolveAnswerLanguage, type AnswerLanguageChoice } from './components/AnswerLanguageSelect';
+import { ChatView } from './components/ChatView';
+import { FeedbackReport } from './components/FeedbackReport';
+import { OfflineBanner } from './components/OfflineBanner';
+import { Sidebar } from './components/Sidebar';
+import { TopBar } from './components/TopBar';
+import { useApi } from './hooks/useApi';
+import { useRoute } from './hooks/useRoute';
+import { useStoredState } from './hooks/useStoredState';
+import { useI18n } from './i18n';
+
+const STATUS_REFRESH_MS = 60_000;
+
+export function App() {
+  const { t, lang } = useI18n();
+  const [route, navigate] = useRoute();
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [answerChoice, setAnswerChoice] = useStoredState<AnswerLanguageChoice>('dualnova.answerLanguage', 'ui', isAnswerLanguageChoice);
+  const conversations = useApi('conversations', (signal) => api.conversations(signal));
+  const status = useApi('status', (signal) => api.status(signal), STATUS_REFRESH_MS);
+
+  const chat = useConversation({
+    conversationId: route.view === 'chat' ? route.conversationId : null,
+    uiLanguage: lang,
+    answerLanguage: resolveAnswerLanguage(answerChoice, lang),
+    onCreated: (id) => {
+      navigate({ view: 'chat', conversationId: id }, { replace: true });
+      conversations.reload();
+    },
+    onSettled: conversations.reload,
+  });
+
+  const go = useCallback(
+    (next: Parameters<typeof navigate>[0]) => {
+      setDrawerOpen(false);
+      navigate(next);
+    },
+    [navigate],
+  );
+
+  const newConversation = useCallback(() => {
+    go({ view: 'chat', conversationId: null });
+    chat.reset();
+  }, [go, chat.reset]);
+
+  const onDelete = useCallback(
+    async (id: string) => {
+      await api.deleteConversation(id);
+      if (route.view === 'chat' && route.conversationId === id) navigate({ view: 'chat', conversationId: null }, { replace: true });
+      conversations.reload();
+    },
+    [route, navigate, conversations],
+  );
+
+  // Escape also closes the phone drawer.
+  useEffect(() => {
+    if (!drawerOpen) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setDrawerOpen(false);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [drawerOpen]);
+
+  const currentId = route.view === 'chat' ? route.conversationId : null;
+  const title =
+    route.view === 'feedback'
+      ? t('lowRated')
+      : (chat.state.title ?? conversations.data?.find((c) => c.id === currentId)?.title) || t('newConversation');
+
+  useEffect(() => {
+    document.title = `${title} · dualnova`;
+  }, [title]);
+
+  return (
+    <div className="app">
+      <Sidebar
+        open={drawerOpen}
+        onClose={() => setDrawerOpen(false)}
+        conversations={conversations.data}
+        conversationsLoading={conversations.loading}
+        conversationsError={conversations.error}
+        currentId={currentId}
+        onNew={newConversation}
+        onOpen={(id) => go({ view: 'chat', conversationId: id })}
+        onDelete={onDelete}
+        onLowRated={() => go({ view: 'feedback' })}
+        lowRatedActive={route.view === 'feedback'}
+        status={status.data}
+        statusError={status.error}
+      />
+      {drawerOpen && <div className="scrim" aria-hidden="true" onClick={() => setDrawerOpen(false)} />}
+      <main className="main">
+        <TopBar title={title} onMenu={() => setDrawerOpen(true)} />
+        {status.data?.mode === 'offline' && <OfflineBanner />}
+        {route.view === 'feedback' ? (
+          <FeedbackReport onOpenConversation={(id) => go({ view: 'chat', conversationId: id })} />
+        ) : (
+          <ChatView
+            chat={chat}
+            answerLanguage={answerChoice}
+            onAnswerLanguage={setAnswerChoice}
+            onNewConversation={newConversation}
+            unavailableReason={status.data && !status.data.features.chat.available ? (status.data.features.chat.reason ?? '') : null}
+          />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,147 @@
+import type { UiLanguage } from '../api/types';
+
+/** Every error code the server (or the client itself) reports; each has a Korean and an English message. */
+export const ERROR_CODES = [
+  'invalid_request',
+  'invalid_json',
+  'message_empty',
+  'message_too_long',
+  'invalid_language',
+  'not_found',
+  'conversation_not_found',
+  'rate_limited',
+  'payload_too_large',
+  'model_denied',
+  'model_throttled',
+  'model_unavailable',
+  'model_invalid_request',
+  'model_error',
+  'retrieval_failed',
+  'retrieval_denied',
+  'no_documents',
+  'part_failed',
+  'translation_failed',
+  'translation_unavailable',
+  'budget_exhausted',
+  'stream_interrupted',
+  'internal_error',
+  'unavailable',
+  // Also sent by the server (warnings, auth, limits):
+  'model_cancelled',
+  'lane_language_unavailable',
+  'glossary_mismatch',
+  'retrieval_fallback',
+  'retrieval_partial',
+  'database_unavailable',
+  'unauthorized',
+  'forbidden',
+  'origin_mismatch',
+  'authentication_unavailable',
+  'unsupported_media_type',
+  'request_timeout',
+  'headers_too_large',
+  'bad_request',
+  'invalid_text',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+type ErrorMessages = Record<ErrorCode | 'generic', string>;
+
+const en: ErrorMessages = {
+  invalid_request: 'The request was not valid. Please check it and try again.',
+  invalid_json: 'The request could not be read. Please reload the page and try again.',
+  message_empty: 'Please type a question first.',
+  message_too_long: 'The question is too long. Please shorten it and send it again.',
+  invalid_language: 'That language is not supported.',
+  not_found: 'That item was not found. It may have been deleted.',
+  conversation_not_found: 'This conversation was not found. It may have been deleted.',
+  rate_limited: 'Too many requests right now. Please wait a moment and try again.',
+  payload_too_large: 'The request is too large. Please shorten the question.',
+  model_denied: 'The language model refused access (missing permission). An administrator needs to grant access to the model.',
+  model_throttled: 'The language model is busy right now. Please try again in a moment.',
+  model_unavailable: 'The language model is unavailable right now.',
+  model_invalid_request: 'The language model rejected the request (check the model or inference profile settings).',
+  model_error: 'The language model returned an error.',
+  retrieval_failed: 'Searching the knowledge base failed.',
+  retrieval_denied: 'Access to the knowledge base was denied (missing permission).',
+  no_documents: 'No documents in the knowledge base matched this question.',
+  part_failed: 'This part of the answer could not be written.',
+  translation_failed: 'The question could not be translated; the answer may be less precise.',
+  translation_unavailable: 'Translation is not available right now.',
+  budget_exhausted: 'The usage budget has been reached, so the answer was shortened or refused.',
+  stream_interrupted: 'The connection dropped before the answer finished. What arrived is kept.',
+  internal_error: 'Something went wrong on the server. Please try again.',
+  unavailable: 'The service is unavailable right now. Please try again shortly.',
+  model_cancelled: 'This part was stopped before it finished.',
+  lane_language_unavailable: 'No passage in this language matches the question, so this version quotes documents in another language.',
+  glossary_mismatch: 'This part may use a game term differently from the glossary. Please check the names before sending.',
+  retrieval_fallback: 'The knowledge base service was unavailable, so the answer uses the local documents.',
+  retrieval_partial: 'One of the knowledge base searches failed; the answer uses the other one only.',
+  database_unavailable: 'The conversation store is unavailable right now. Please try again shortly.',
+  unauthorized: 'Your session has expired. Please reload the page and sign in again.',
+  forbidden: 'You do not have permission to do that.',
+  origin_mismatch: 'The request was refused because it did not come from this page. Please reload the page.',
+  authentication_unavailable: 'Sign-in is unavailable right now. Please try again shortly.',
+  unsupported_media_type: 'The request format is not supported. Please reload the page and try again.',
+  request_timeout: 'The request took too long. Please try again.',
+  headers_too_large: 'The request was too large. Please reload the page and try again.',
+  bad_request: 'The request was not valid. Please reload the page and try again.',
+  invalid_text: 'The text is not valid. Please check it and try again.',
+  generic: 'Something went wrong. Please try again.',
+};
+
+const ko: ErrorMessages = {
+  invalid_request: '요청이 올바르지 않습니다. 확인 후 다시 시도해 주세요.',
+  invalid_json: '요청을 읽을 수 없습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.',
+  message_empty: '먼저 질문을 입력해 주세요.',
+  message_too_long: '질문이 너무 깁니다. 줄여서 다시 보내 주세요.',
+  invalid_language: '지원하지 않는 언어입니다.',
+  not_found: '항목을 찾을 수 없습니다. 삭제되었을 수 있습니다.',
+  conversation_not_found: '대화를 찾을 수 없습니다. 삭제되었을 수 있습니다.',
+  rate_limited: '요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.',
+  payload_too_large: '요청이 너무 큽니다. 질문을 줄여 주세요.',
+  model_denied: '언어 모델 접근이 거부되었습니다(권한 없음). 관리자가 모델 접근 권한을 부여해야 합니다.',
+  model_throttled: '언어 모델이 지금 바쁩니다. 잠시 후 다시 시도해 주세요.',
+  model_unavailable: '지금은 언어 모델을 사용할 수 없습니다.',
+  model_invalid_request: '언어 모델이 요청을 거부했습니다(모델 또는 추론 프로필 설정을 확인하세요).',
+  model_error: '언어 모델에서 오류가 발생했습니다.',
+  retrieval_failed: '지식 베이스 검색에 실패했습니다.',
+  retrieval_denied: '지식 베이스 접근이 거부되었습니다(권한 없음).',
+  no_documents: '이 질문과 맞는 문서를 지식 베이스에서 찾지 못했습니다.',
+  part_failed: '답변의 이 부분을 작성하지 못했습니다.',
+  translation_failed: '질문을 번역하지 못했습니다. 답변이 덜 정확할 수 있습니다.',
+  translation_unavailable: '지금은 번역을 사용할 수 없습니다.',
+  budget_exhausted: '사용 예산에 도달하여 답변이 줄었거나 거부되었습니다.',
+  stream_interrupted: '답변이 끝나기 전에 연결이 끊겼습니다. 받은 내용은 남아 있습니다.',
+  internal_error: '서버에서 문제가 발생했습니다. 다시 시도해 주세요.',
+  unavailable: '지금은 서비스를 사용할 수 없습니다. 잠시 후 다시 시도해 주세요.',
+  model_cancelled: '이 부분은 끝나기 전에 중지되었습니다.',
+  lane_language_unavailable: '이 언어로 된 문서 중 질문과 맞는 내용이 없어, 다른 언어의 문서를 인용했습니다.',
+  glossary_mismatch: '이 부분에 게임 용어가 용어집과 다르게 쓰였을 수 있습니다. 보내기 전에 명칭을 확인해 주세요.',
+  retrieval_fallback: '지식 베이스 서비스를 사용할 수 없어 로컬 문서로 답변했습니다.',
+  retrieval_partial: '지식 베이스 검색 중 하나가 실패하여 다른 검색 결과만으로 답변했습니다.',
+  database_unavailable: '지금은 대화 저장소를 사용할 수 없습니다. 잠시 후 다시 시도해 주세요.',
+  unauthorized: '로그인이 만료되었습니다. 페이지를 새로 고친 뒤 다시 로그인해 주세요.',
+  forbidden: '이 작업을 할 권한이 없습니다.',
+  origin_mismatch: '이 페이지에서 보낸 요청이 아니어서 거부되었습니다. 페이지를 새로 고쳐 주세요.',
+  authentication_unavailable: '지금은 로그인을 사용할 수 없습니다. 잠시 후 다시 시도해 주세요.',
+  unsupported_media_type: '지원하지 않는 요청 형식입니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.',
+  request_timeout: '요청 시간이 너무 오래 걸렸습니다. 다시 시도해 주세요.',
+  headers_too_large: '요청이 너무 큽니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.',
+  bad_request: '요청이 올바르지 않습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.',
+  invalid_text: '텍스트가 올바르지 않습니다. 확인 후 다시 시도해 주세요.',
+  generic: '문제가 발생했습니다. 다시 시도해 주세요.',
+};
+
+const MESSAGES: Record<UiLanguage, ErrorMessages> = { en, ko };
+
+function isErrorCode(code: string): code is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code);
+}
+
+/** The user-facing message for an error code; unknown codes get a generic message (never the raw error). */
+export function errorMessage(lang: UiLanguage, code: string): string {
+  const messages = MESSAGES[lang];
+  return isErrorCode(code) ? messages[code] : messages.generic;
+}
