@@ -15,6 +15,7 @@ import { ConversationRepository } from '../src/store/conversations.js';
 import { openStore } from '../src/store/database.js';
 import { FeedbackRepository } from '../src/store/feedback.js';
 import { UsageLedger } from '../src/usage/ledger.js';
+import { runBilingualBench } from './bilingual.bench.js';
 import { MICRO, PRO, SimulatedModel } from './simulated-model.js';
 import { postChat, type TimedEvent } from './sse-client.js';
 
@@ -203,6 +204,11 @@ async function main(): Promise<void> {
   ].join('\n');
   process.stdout.write(`\n${summary}\n`);
   if (process.argv.includes('--write')) writeSection('relay', summary);
+
+  // Two lanes (staff + customer) for an English question: issue #5's concurrent vs sequential comparison.
+  const bilingual = await runBilingualBench();
+  process.stdout.write(`\n${bilingual}\n`);
+  if (process.argv.includes('--write')) writeSection('bilingual', bilingual);
 }
 
 export function writeSection(name: string, body: string): void {

@@ -11,6 +11,8 @@ export interface ModelProfile {
 
 export const MICRO: ModelProfile = { name: 'sim-micro', firstTokenMs: 150, tokensPerSecond: 250, tokens: 300, tokensPerChunk: 4 };
 export const PRO: ModelProfile = { name: 'sim-pro', firstTokenMs: 600, tokensPerSecond: 80, tokens: 1000, tokensPerChunk: 4 };
+/** Micro translating a short question (a translated question is a couple of dozen tokens). */
+export const MICRO_TRANSLATION: ModelProfile = { ...MICRO, tokens: 24 };
 
 export interface StreamTiming {
   key: string;
@@ -43,13 +45,19 @@ export class SimulatedModel implements ChatModel {
   readonly provider = 'bedrock' as const;
   readonly timings: StreamTiming[] = [];
 
-  constructor(private readonly profiles: { overview: ModelProfile; detail: ModelProfile }, private readonly pauseAfterChunkMs = 0) {}
+  constructor(
+    private readonly profiles: { overview: ModelProfile; detail: ModelProfile; translation?: ModelProfile },
+    private readonly pauseAfterChunkMs = 0,
+  ) {}
 
   async *stream(request: ChatRequest): AsyncIterable<ChatStreamEvent> {
-    const part = request.context?.part ?? 'overview';
-    const profile = this.profiles[part];
+    // A request without an answer context is a translation (its text is the user message).
+    const translation = request.context === undefined && this.profiles.translation !== undefined;
+    const part = translation ? 'translation' : (request.context?.part ?? 'overview');
+    const profile = translation && this.profiles.translation ? this.profiles.translation : this.profiles[request.context?.part ?? 'overview'];
     const startedAt = performance.now();
-    const timing: StreamTiming = { key: request.context?.question ?? '', part, lane: request.context?.language ?? '', startedAt, firstTokenAt: 0, lastTokenAt: 0 };
+    const key = request.context?.question ?? request.messages.at(-1)?.text ?? '';
+    const timing: StreamTiming = { key, part, lane: request.context?.language ?? '', startedAt, firstTokenAt: 0, lastTokenAt: 0 };
     this.timings.push(timing);
     const msPerToken = 1000 / profile.tokensPerSecond;
     let lag = 0;

@@ -10,17 +10,37 @@ interface Destroyable {
   destroy(): void;
 }
 
-/** Retry and timeout policy per client; see docs/operations.md for why each is set this way. */
+/**
+ * Request handler settings for the HTTP/1.1 clients (control plane, monitoring, identity, secrets).
+ * `throwOnRequestTimeout` matters: without it @smithy/node-http-handler only logs a warning when
+ * `requestTimeout` passes and keeps waiting.
+ */
+function http1(connectionTimeout: number, requestTimeout: number) {
+  return { connectionTimeout, requestTimeout, throwOnRequestTimeout: true } as const;
+}
+
+/**
+ * Retry and timeout policy per client; docs/operations.md explains each choice. Background checks
+ * add their own deadline on top (PROBE_TIMEOUT_MS, through an AbortSignal), so these are the
+ * limits for every other caller.
+ */
 export const CLIENT_POLICY = {
-  // Streams are long-lived; the SDK's standard mode retries only before the first byte.
-  bedrockRuntime: { maxAttempts: 3, retryMode: 'standard' },
-  bedrockAgentRuntime: { maxAttempts: 3, retryMode: 'standard' },
-  // Control-plane and monitoring reads are cheap and run in the background: adaptive mode backs off under throttling.
-  bedrock: { maxAttempts: 3, retryMode: 'adaptive' },
-  bedrockAgent: { maxAttempts: 3, retryMode: 'adaptive' },
-  cloudwatch: { maxAttempts: 3, retryMode: 'adaptive' },
-  sts: { maxAttempts: 2, retryMode: 'standard' },
-  secretsManager: { maxAttempts: 3, retryMode: 'standard' },
+  // Chat path. Standard mode retries throttling and 5xx before the first byte only, so a stream is
+  // never replayed. HTTP/2 (the SDK's default for these two): `requestTimeout` is an idle timeout
+  // per stream, so a long answer that keeps sending is never cut, but a silent one is after 60 s.
+  // disableConcurrentStreams keeps the SDK's own default for these clients (one session per stream).
+  bedrockRuntime: { maxAttempts: 3, retryMode: 'standard', requestHandler: { requestTimeout: 60_000, disableConcurrentStreams: true } },
+  // Retrieve is on the chat path too, with the local knowledge base as fallback: give up after 15 s of silence.
+  bedrockAgentRuntime: { maxAttempts: 3, retryMode: 'standard', requestHandler: { requestTimeout: 15_000, disableConcurrentStreams: true } },
+  // Control-plane and monitoring reads are cheap and run in the background: adaptive mode backs off
+  // (client-side rate limiting) when the service throttles, instead of adding to the storm.
+  bedrock: { maxAttempts: 3, retryMode: 'adaptive', requestHandler: http1(3_000, 10_000) },
+  bedrockAgent: { maxAttempts: 3, retryMode: 'adaptive', requestHandler: http1(3_000, 10_000) },
+  cloudwatch: { maxAttempts: 3, retryMode: 'adaptive', requestHandler: http1(3_000, 20_000) },
+  // Identity: one quick retry; a wrong credential does not get better by asking again.
+  sts: { maxAttempts: 2, retryMode: 'standard', requestHandler: http1(3_000, 5_000) },
+  // Read once at start-up (settings) and by the background check.
+  secretsManager: { maxAttempts: 3, retryMode: 'standard', requestHandler: http1(3_000, 10_000) },
 } as const;
 
 /**

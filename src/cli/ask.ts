@@ -1,6 +1,6 @@
 import { createRuntime } from '../app/runtime.js';
 import type { ChatEvent } from '../chat/events.js';
-import { loadSettings } from '../config/settings.js';
+import { loadSettingsFromSources } from '../aws/settings-secret.js';
 import { isLanguage, LANGUAGE_NAMES, type Language } from '../lang/languages.js';
 import { createLogger } from '../log/logger.js';
 
@@ -15,8 +15,9 @@ export async function runAsk(question: string, lang: string): Promise<number> {
     process.stderr.write(`dualnova: --lang must be auto, ko, en, ja or zh (got "${lang}")\n`);
     return 2;
   }
-  const settings = loadSettings();
-  const runtime = await createRuntime(settings, createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, process.stderr));
+  const settings = await loadSettingsFromSources();
+  // One question: no background dependency checks (`dualnova doctor` runs them).
+  const runtime = await createRuntime(settings, createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, process.stderr), { checkDependencies: false });
   const out = process.stdout;
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
@@ -42,6 +43,7 @@ export async function runAsk(question: string, lang: string): Promise<number> {
           laneOrder.push(lane);
           held.set(lane, []);
         }
+        if (event.data.translatedQuestion) out.write(`Translated question: ${event.data.translatedQuestion}\n`);
         break;
       case 'references':
         out.write(`References: ${event.data.documents.map((d) => d.title).join(' · ') || '(none)'}\n`);

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadSettings } from '../config/settings.js';
+import { loadSettingsFromSources } from '../aws/settings-secret.js';
 import { ingestFolder } from '../knowledge/ingest.js';
 import { rememberKbDocsDir } from '../knowledge/kb-folder.js';
 import { LocalIndex } from '../knowledge/local-index.js';
 
 export async function runIngest(dir: string): Promise<number> {
-  const settings = loadSettings();
+  const settings = await loadSettingsFromSources();
   const index = new LocalIndex(path.join(settings.dataDir, 'kb-index.sqlite'));
   try {
     const folder = path.resolve(dir);

@@ -1,12 +1,19 @@
 import { createRuntime } from '../app/runtime.js';
-import { loadSettings } from '../config/settings.js';
+import { exposureProblem } from '../auth/exposure.js';
+import { loadSettingsFromSources } from '../aws/settings-secret.js';
+import { SettingsError } from '../config/settings.js';
 import { createLogger, errorFields } from '../log/logger.js';
 import { buildServer } from '../server/app.js';
-
-const SHUTDOWN_GRACE_MS = 25_000;
+import { drainAndClose } from '../server/plugins/graceful-shutdown.js';
+import { securityFromSettings } from '../server/plugins/security.js';
+import { TokenRepository } from '../store/tokens.js';
 
 export async function runServe(): Promise<number> {
-  const settings = loadSettings();
+  // Environment, SETTINGS_FILE and, when DUALNOVA_SETTINGS_SECRET is set, the Secrets Manager secret.
+  const settings = await loadSettingsFromSources();
+  // Refused before anything starts (exit 2): AUTH_MODE=none would make every caller an admin.
+  const exposure = exposureProblem(settings);
+  if (exposure) throw new SettingsError([exposure]);
   const logger = createLogger(settings.logLevel);
   const runtime = await createRuntime(settings, logger);
   const { app, activeStreams } = await buildServer({
@@ -18,9 +25,15 @@ export async function runServe(): Promise<number> {
     readiness: runtime.readiness,
     examples: runtime.examples,
     glossary: runtime.glossary,
+    glossaryStatus: runtime.glossaryStatus,
+    translator: runtime.translator,
+    usage: runtime.usage,
     maxMessageChars: settings.maxMessageChars,
     webRoot: runtime.webRoot,
+    bodyLimitBytes: settings.limits.bodyLimitBytes,
+    security: securityFromSettings(settings, { tokens: new TokenRepository(runtime.store.db), logger }),
   });
+  logger.info({ authMode: settings.auth.mode, limits: settings.limits, trustProxy: settings.trustProxy, shutdownGraceSeconds: settings.shutdownGraceSeconds }, 'security settings');
   const address = await app.listen({ host: settings.host, port: settings.port });
   process.stdout.write(`dualnova listening on ${address.replace('[::1]', 'localhost')} (${runtime.models.provider} mode)\n`);
 
@@ -30,13 +43,9 @@ export async function runServe(): Promise<number> {
       if (stopping) return;
       stopping = true;
       logger.info({ signal, streaming: activeStreams.controllers.size }, 'shutting down');
-      const closing = app.close();
-      // Streaming answers get a grace period to finish; whatever is still running then is aborted and stored as partial.
-      const deadline = Date.now() + SHUTDOWN_GRACE_MS;
-      while (activeStreams.controllers.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      for (const controller of activeStreams.controllers) controller.abort();
       try {
-        await closing;
+        // Streaming answers get a grace period to finish; whatever is still running then is aborted and stored as partial.
+        await drainAndClose(app, activeStreams, { graceMs: settings.shutdownGraceSeconds * 1000, logger });
         await runtime.close();
         resolve(0);
       } catch (error) {

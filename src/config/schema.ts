@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../lang/languages.js';
+import { securitySettingsShape } from './security-settings.js';
+import { usageSettingsShape } from './usage-settings.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -32,6 +34,9 @@ export const settingsSchema = z.object({
   KB_DOCS_DIR: optionalText,
   GLOSSARY_FILE: optionalText,
   STAFF_LANGUAGE: z.enum(LANGUAGES).default('ko'),
+  CUSTOMER_LANGUAGE: z.enum(LANGUAGES).default('en'),
+  TRANSLATION_MODEL_ID: optionalText,
+  TRANSLATION_TIMEOUT_MS: positiveInt.max(120000).default(5000),
   OPENAI_BASE_URL: optionalText.pipe(z.string().url('must be an http(s) URL').optional()),
   OPENAI_API_KEY: optionalText,
   OPENAI_MODEL_FAST: optionalText,
@@ -44,6 +49,15 @@ export const settingsSchema = z.object({
   RETRIEVE_TOP_K: positiveInt.max(100).default(5),
   HISTORY_TOKEN_BUDGET: positiveInt.default(2000),
   MAX_MESSAGE_CHARS: positiveInt.max(100000).default(4000),
+  // AWS dependency checks and settings source: see src/aws/ and docs/operations.md.
+  DUALNOVA_SETTINGS_SECRET: optionalText,
+  PROBE_TTL_SECONDS: positiveInt.max(86400).default(60),
+  PROBE_TIMEOUT_MS: positiveInt.min(100).max(60000).default(3000),
+  ALARM_NAME_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').default('dualnova-'),
+  // Login, abuse limits, shutdown, DATABASE_URL parts: see security-settings.ts.
+  ...securitySettingsShape,
+  // Prices, CloudWatch cache, EMF metrics, budgets, CLI alarms: see usage-settings.ts.
+  ...usageSettingsShape,
 });
 
 export type SettingsInput = z.input<typeof settingsSchema>;

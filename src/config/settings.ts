@@ -4,6 +4,16 @@ import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import type { Language } from '../lang/languages.js';
 import { SETTING_NAMES, settingsSchema, type ParsedSettings } from './schema.js';
+import {
+  composeDatabaseUrl,
+  securitySettingsProblems,
+  toAuthSettings,
+  toLimitSettings,
+  type AuthSettings,
+  type LimitSettings,
+  type TrustProxy,
+} from './security-settings.js';
+import { toUsageSettings, type UsageSettings } from './usage-settings.js';
 
 export interface Settings {
   host: string;
@@ -19,6 +29,12 @@ export interface Settings {
   kbDocsDir: string | undefined;
   glossaryFile: string;
   staffLanguage: Language;
+  /** The main customer language: where the translator sends staff-language text when the target is auto. */
+  customerLanguage: Language;
+  /** Model of question and text translation; unset = the fast model. */
+  translationModelId: string | undefined;
+  /** Longest wait for a question's translation before answering from the original question alone. */
+  translationTimeoutMs: number;
   openai: { baseUrl: string | undefined; apiKey: string | undefined; fastModel: string | undefined; detailModel: string | undefined };
   logLevel: ParsedSettings['LOG_LEVEL'];
   inference: {
@@ -28,6 +44,19 @@ export interface Settings {
   retrieveTopK: number;
   historyTokenBudget: number;
   maxMessageChars: number;
+  /** Name or ARN of a Secrets Manager secret holding a JSON object of settings (read at start; env wins). */
+  settingsSecret: string | undefined;
+  /** Background dependency checks: how often (seconds) and how long each may take (ms). */
+  probes: { ttlSeconds: number; timeoutMs: number };
+  /** Names of the CloudWatch alarms the app may create, read and delete start with this. */
+  alarmNamePrefix: string;
+  auth: AuthSettings;
+  limits: LimitSettings;
+  /** How long streaming answers may run on after SIGTERM before they are aborted (stored as partial). */
+  shutdownGraceSeconds: number;
+  trustProxy: TrustProxy;
+  /** Prices, CloudWatch reader, EMF metrics, budgets, alarms (src/usage). */
+  usage: UsageSettings;
 }
 
 /** One line per bad key: what was given and what is allowed. */
@@ -94,6 +123,8 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
   if (!result.success) {
     throw new SettingsError(result.error.issues.map((issue) => describeIssue(issue, input)));
   }
+  const crossProblems = securitySettingsProblems(result.data);
+  if (crossProblems.length > 0) throw new SettingsError(crossProblems);
   return toSettings(result.data);
 }
 
@@ -102,7 +133,7 @@ function toSettings(s: ParsedSettings): Settings {
     host: s.HOST,
     port: s.PORT,
     dataDir: path.resolve(s.DATA_DIR),
-    databaseUrl: s.DATABASE_URL,
+    databaseUrl: s.DATABASE_URL ?? composeDatabaseUrl(s),
     modelProvider: s.MODEL_PROVIDER,
     fastModelId: s.FAST_MODEL_ID,
     detailModelId: s.DETAIL_MODEL_ID,
@@ -111,6 +142,9 @@ function toSettings(s: ParsedSettings): Settings {
     kbDocsDir: s.KB_DOCS_DIR === undefined ? undefined : path.resolve(s.KB_DOCS_DIR),
     glossaryFile: path.resolve(s.GLOSSARY_FILE ?? path.join(PACKAGE_ROOT, 'kb', 'glossary.json')),
     staffLanguage: s.STAFF_LANGUAGE,
+    customerLanguage: s.CUSTOMER_LANGUAGE,
+    translationModelId: s.TRANSLATION_MODEL_ID,
+    translationTimeoutMs: s.TRANSLATION_TIMEOUT_MS,
     openai: {
       baseUrl: s.OPENAI_BASE_URL,
       apiKey: s.OPENAI_API_KEY,
@@ -125,5 +159,13 @@ function toSettings(s: ParsedSettings): Settings {
     retrieveTopK: s.RETRIEVE_TOP_K,
     historyTokenBudget: s.HISTORY_TOKEN_BUDGET,
     maxMessageChars: s.MAX_MESSAGE_CHARS,
+    settingsSecret: s.DUALNOVA_SETTINGS_SECRET,
+    probes: { ttlSeconds: s.PROBE_TTL_SECONDS, timeoutMs: s.PROBE_TIMEOUT_MS },
+    alarmNamePrefix: s.ALARM_NAME_PREFIX,
+    auth: toAuthSettings(s),
+    limits: toLimitSettings(s),
+    shutdownGraceSeconds: s.SHUTDOWN_GRACE_SECONDS,
+    trustProxy: s.TRUST_PROXY,
+    usage: toUsageSettings(s),
   };
 }

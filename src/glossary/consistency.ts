@@ -1,5 +1,5 @@
 import type { Language } from '../lang/languages.js';
-import { containsTerm, findGlossaryTerms, scanGlossaryTerms } from './match.js';
+import { containsInflected, containsTerm, findGlossaryTerms, scanGlossaryTerms } from './match.js';
 import { termKey } from './terms.js';
 import type { Glossary, GlossaryViolation } from './types.js';
 
@@ -30,6 +30,8 @@ export function checkGlossaryConsistency({ glossary, sourceText, answerText, lan
     if (occurrences.some((o) => termKey(o.term) === expectedKey)) continue;
     // The canonical name can be hidden inside a longer term of another entry ("레이드" in "잿빛 왕좌 레이드").
     if (containsTerm(answerText, expected)) continue;
+    // An inflected form ("refunded" for "refund") is the term too, unless the entry's other names were used instead.
+    if (occurrences.length === 0 && containsInflected(answerText, expected)) continue;
 
     const other = occurrences[0];
     violations.push(

@@ -121,3 +121,21 @@ export function containsTerm(text: string, term: string): boolean {
   if (termKey(term) === '') return false;
   return new RegExp(termPattern(term), 'iu').test(text.normalize('NFC'));
 }
+
+/**
+ * Whether `text` contains an inflected form of a Latin term: every word of the term as the start of
+ * a word, in order ("refund" in "refunded", "account recovery" in "account recovering"). Looser than
+ * containsTerm, for deciding that a name is present, never for finding one. CJK terms: false.
+ */
+export function containsInflected(text: string, term: string): boolean {
+  return findInflected(text, term) !== null;
+}
+
+/** The first inflected form of a Latin term in `text` (see containsInflected), as written; null when none. */
+export function findInflected(text: string, term: string): string | null {
+  const normalized = term.normalize('NFC').trim();
+  if (normalized === '' || CJK.test(normalized)) return null;
+  const words = normalized.split(/[\s-]+/u).filter((word) => word !== '');
+  const body = words.map((word) => `${escapeRegex(word)}\\p{L}*`).join('[\\s-]+');
+  return new RegExp(`(?<!${LATIN_WORD})${body}`, 'iu').exec(text.normalize('NFC'))?.[0] ?? null;
+}

@@ -1,4 +1,5 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { logContext } from './context.js';
 
 export type { Logger } from 'pino';
 
@@ -8,6 +9,34 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["x-amzn-oidc-data"]',
   'req.headers["x-amzn-oidc-accesstoken"]',
+  'req.headers["x-amzn-oidc-identity"]',
+  'req.headers["x-api-key"]',
+  'headers["x-amzn-oidc-data"]',
+  'headers["x-amzn-oidc-accesstoken"]',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  '*.headers["set-cookie"]',
+  '*.headers["x-amzn-oidc-data"]',
+  '*.headers["x-amzn-oidc-accesstoken"]',
+  'authorization',
+  'cookie',
+  'token',
+  'tokenHash',
+  'token_hash',
+  '*.tokenHash',
+  '*.token_hash',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.idToken',
+  'password',
+  'DB_PASSWORD',
+  '*.DB_PASSWORD',
+  'DATABASE_URL',
+  '*.DATABASE_URL',
+  'databaseUrl',
+  '*.databaseUrl',
+  'OPENAI_API_KEY',
+  '*.OPENAI_API_KEY',
   'headers.authorization',
   'headers.cookie',
   '*.password',
@@ -32,6 +61,14 @@ export function createLogger(level: LoggerOptions['level'] = 'info', destination
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
+    // Lines written with the root logger while a request is being served carry its request and
+    // user id too (request loggers already bind them, so they are not repeated there).
+    mixin: (_merge, _level, logger) => {
+      const context = logContext.getStore();
+      if (!context) return {};
+      const bound = (logger as unknown as Record<symbol, unknown>)[pino.symbols.chindingsSym];
+      return typeof bound === 'string' && bound.includes('"reqId"') ? {} : context;
+    },
   };
   return destination ? pino(options, destination) : pino(options);
 }

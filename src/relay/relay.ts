@@ -1,6 +1,7 @@
 import type { Language } from '../lang/languages.js';
 import { ModelError, ZERO_USAGE, type AnswerPart, type ChatTurn, type TokenUsage } from '../models/types.js';
 import { buildConversationTurns } from '../prompts/history.js';
+import { estimateTokens } from '../prompts/tokens.js';
 import { noDocumentsReply, partFailedMessage } from './messages.js';
 import type { LanePlan, PartResult, RelayDependencies, RelayEvent, RelayRequest } from './types.js';
 
@@ -13,11 +14,15 @@ export interface CallRecord {
   latencyMs: number;
   status: PartResult['status'];
   costUsd: number | null;
+  /** True when the provider reported no usage (a cancelled or cut stream) and the tokens are estimated from the text. */
+  estimated?: boolean;
 }
 
 export interface RelayOptions {
   /** Told about every finished model call (the usage ledger listens here). */
   onCall?: (record: CallRecord) => void;
+  /** Budget exhausted (src/usage/budgets.ts): run the overview of each lane only; the detail is skipped without a model call. */
+  overviewOnly?: boolean;
 }
 
 /**
@@ -31,10 +36,18 @@ export async function runRelay(
   emit: (event: RelayEvent) => void,
   options: RelayOptions = {},
 ): Promise<PartResult[]> {
-  if (request.documents.length === 0) return request.lanes.flatMap((plan) => answerWithoutDocuments(plan.lane, emit));
   const turns = buildConversationTurns(request.history, request.question, deps.historyTokenBudget);
-  const lanes = await Promise.all(request.lanes.map((plan) => runLane(plan, turns, request, deps, emit, options)));
+  const lanes = await Promise.all(
+    request.lanes.map(async (plan) =>
+      documentsFor(request, plan.lane).length === 0 ? answerWithoutDocuments(plan.lane, emit) : runLane(plan, turns, request, deps, emit, options),
+    ),
+  );
   return lanes.flat();
+}
+
+/** A lane's passages: its own list when the caller chose per-lane documents (offline mode), else the shared one. */
+function documentsFor(request: RelayRequest, lane: Language) {
+  return request.laneDocuments?.[lane] ?? request.documents;
 }
 
 function answerWithoutDocuments(lane: Language, emit: (event: RelayEvent) => void): PartResult[] {
@@ -73,6 +86,10 @@ async function runLane(
       return result;
     },
   );
+  if (options.overviewOnly) {
+    const skipped: PartResult = { lane, part: 'detail', text: '', model: null, status: 'skipped', usage: { ...ZERO_USAGE }, latencyMs: 0, costUsd: 0 };
+    return [await overview, skipped];
+  }
   const detail = runPart('detail', plan, turns, request, deps, emit, options, (text) => {
     if (detailLive) emit({ type: 'delta', lane, part: 'detail', text });
     else held.push(text);
@@ -96,12 +113,16 @@ async function runPart(
 ): Promise<PartResult> {
   const { model, modelId, inference } = deps.models[part];
   const { lane } = plan;
-  const prompt = deps.prompts.answer(part, lane, request.documents);
+  const documents = documentsFor(request, lane);
+  const prompt = deps.prompts.answer(part, lane, documents, request.question);
   const started = performance.now();
   let text = '';
   let usage: TokenUsage = { ...ZERO_USAGE };
+  let reported = false;
   let status: PartResult['status'] = 'complete';
   let error: PartResult['error'];
+  let estimated = false;
+  const abortedBeforeStart = request.signal.aborted;
   try {
     const stream = model.stream({
       modelId,
@@ -110,7 +131,7 @@ async function runPart(
       messages: turns,
       inference,
       signal: request.signal,
-      context: { question: request.question, language: lane, part, documents: request.documents },
+      context: { question: request.question, language: lane, part, documents },
     });
     for await (const event of stream) {
       if (event.type === 'delta') {
@@ -119,19 +140,33 @@ async function runPart(
         onDelta(event.text);
       } else {
         usage = event.usage;
+        reported = true;
       }
     }
   } catch (caught) {
     const failure = caught instanceof ModelError ? caught : new ModelError('model_error', 'The model call failed unexpectedly', String(caught));
     usage = failure.partialUsage ?? usage;
+    reported ||= failure.partialUsage !== undefined;
+    // A stream cancelled by the client (or cut) after the model started reports nothing, yet is
+    // billed: estimate it from the prompt and the text received, flagged as estimated. A call
+    // refused before any work (denied, throttled, invalid) costs nothing and stays at zero.
+    if (!reported && model.provider !== 'offline' && (text !== '' || (failure.code === 'cancelled' && !abortedBeforeStart))) {
+      usage = {
+        inputTokens: estimateTokens(prompt.staticSystem) + estimateTokens(prompt.dynamicSystem) + turns.reduce((sum, turn) => sum + estimateTokens(turn.text), 0),
+        outputTokens: estimateTokens(text),
+        cacheReadInputTokens: 0,
+        cacheWriteInputTokens: 0,
+      };
+      estimated = true;
+    }
     status = text === '' ? 'failed' : 'partial';
-    error = { code: `model_${failure.code}`, message: failure.message };
+    error = { code: failure.code === 'model_error' ? 'model_error' : `model_${failure.code}`, message: failure.message };
     if (failure.code !== 'cancelled') {
       emit({ type: 'warning', code: 'part_failed', message: partFailedMessage(part, lane, failure.message), lane, part });
     }
   }
   const latencyMs = Math.round(performance.now() - started);
   const costUsd = deps.price(modelId, usage, model.provider);
-  options.onCall?.({ lane, part, provider: model.provider, modelId, usage, latencyMs, status, costUsd });
+  options.onCall?.({ lane, part, provider: model.provider, modelId, usage, latencyMs, status, costUsd, ...(estimated ? { estimated } : {}) });
   return { lane, part, text, model: modelId, status, usage, latencyMs, costUsd, ...(error ? { error } : {}) };
 }

@@ -39,6 +39,8 @@ export interface RelayRequest {
   question: string;
   history: ChatTurn[];
   documents: RetrievedDocument[];
+  /** Per-lane passages overriding `documents` for that lane (offline mode answers each lane from documents in its language). */
+  laneDocuments?: Partial<Record<Language, RetrievedDocument[]>>;
   signal: AbortSignal;
 }
 

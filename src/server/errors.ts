@@ -1,9 +1,12 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../chat/errors.js';
 import { errorFields } from '../log/logger.js';
+import { clientText } from './plugins/client-text.js';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './plugins/database-errors.js';
 
+/** The one way an error body is written; the message is stripped of AWS resource ids on the way out. */
 export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send({ error: { code, message } });
+  return reply.code(status).type('application/json; charset=utf-8').send({ error: { code, message: clientText(message) } });
 }
 
 function isFastifyError(error: unknown): error is FastifyError {
@@ -15,6 +18,11 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   if (error instanceof AppError) {
     if (error.statusCode >= 500) request.log.error({ ...errorFields(error), detail: error.detail }, 'request failed');
     return sendError(reply, error.statusCode, error.code, error.message);
+  }
+  // Before the Fastify check: driver errors carry string codes too (57P01, ECONNREFUSED, SQLITE_BUSY).
+  if (isDatabaseUnavailable(error)) {
+    request.log.error(errorFields(error), 'database unavailable');
+    return sendError(reply, 503, 'database_unavailable', DATABASE_UNAVAILABLE_MESSAGE);
   }
   if (isFastifyError(error)) {
     switch (error.code) {

@@ -67,6 +67,52 @@ export function migrationsFor(dialect: Dialect): MigrationProvider {
         await db.schema.createIndex('usage_created').on('usage').column('created_at').execute();
       },
     },
+    '0002_api_tokens': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('api_tokens')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull().unique())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text')
+          .addColumn('last_used_at', 'text')
+          .addColumn('revoked_at', 'text')
+          .execute();
+      },
+    },
+    // Daily budgets (src/usage/budgets.ts): one counter row per scope and budget day, updated with
+    // every ledger row and reserved against atomically before model calls; open reservations.
+    '0003_usage_budgets': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('budget_counters')
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('period', 'text', (c) => c.notNull())
+          .addColumn('used_tokens', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('used_cost_usd', 'double precision', (c) => c.notNull().defaultTo(0))
+          .addColumn('calls', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('reserved_tokens', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('reserved_cost_usd', 'double precision', (c) => c.notNull().defaultTo(0))
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('budget_counters_pk', ['scope', 'period'])
+          .execute();
+        await db.schema
+          .createTable('budget_reservations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('period', 'text', (c) => c.notNull())
+          .addColumn('scopes', 'text', (c) => c.notNull())
+          .addColumn('tokens', 'bigint', (c) => c.notNull())
+          .addColumn('cost_usd', 'double precision', (c) => c.notNull())
+          .addColumn('mode', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('budget_reservations_created').on('budget_reservations').column('created_at').execute();
+        await db.schema.createIndex('usage_conversation').on('usage').column('conversation_id').execute();
+        await db.schema.createIndex('usage_user_created').on('usage').columns(['user_id', 'created_at']).execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

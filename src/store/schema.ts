@@ -57,9 +57,49 @@ export interface UsageTable {
   estimated: number;
 }
 
+/** Bearer API tokens (AUTH_MODE=token). Only the SHA-256 of a token is stored; rows are revoked, never reused. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: 'agent' | 'admin';
+  token_hash: string;
+  created_at: string;
+  created_by: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Daily budget counters (src/usage/budgets.ts): scope `deployment` or `user:<id>`, period = start of the budget day. */
+export interface BudgetCountersTable {
+  scope: string;
+  period: string;
+  /** bigint: PostgreSQL returns it as a string; read through Number(). */
+  used_tokens: number | string;
+  used_cost_usd: number;
+  calls: number | string;
+  reserved_tokens: number | string;
+  reserved_cost_usd: number;
+  updated_at: string;
+}
+
+/** An estimate held against the budgets while an answer runs; released when it ends (or after 15 min). */
+export interface BudgetReservationsTable {
+  id: string;
+  period: string;
+  /** JSON array of the counter scopes reserved on. */
+  scopes: string;
+  tokens: number | string;
+  cost_usd: number;
+  mode: string;
+  created_at: string;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
   feedback: FeedbackTable;
   usage: UsageTable;
+  api_tokens: ApiTokensTable;
+  budget_counters: BudgetCountersTable;
+  budget_reservations: BudgetReservationsTable;
 }

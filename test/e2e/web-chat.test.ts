@@ -202,7 +202,8 @@ describe('web app (Chromium, offline server)', { timeout: 60_000 }, () => {
     await box.fill(EN_QUESTION);
     const request = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/chat'));
     await box.press('Enter');
-    expect(JSON.parse((await request).postData() ?? '{}')).toMatchObject({ message: EN_QUESTION, uiLanguage: 'en', answerLanguage: 'en' });
+    // "Answer in" defaults to auto: the question's language (English here), whatever the UI language.
+    expect(JSON.parse((await request).postData() ?? '{}')).toMatchObject({ message: EN_QUESTION, uiLanguage: 'en', answerLanguage: 'auto' });
 
     const answer = await waitForAnswer(page, 0, 'done');
     proxy!.setEventDelay(0);

@@ -93,6 +93,8 @@ export interface RecordedRequest {
   httpVersion: string;
   /** Date.now() when the request body had arrived. */
   time: number;
+  /** performance.now() in this process when the first text delta was written (load benchmark). */
+  firstDeltaAt?: number;
   /** Settles when the response is complete or the client went away; never rejects. */
   outcome: Promise<ExchangeOutcome>;
 }
@@ -323,10 +325,12 @@ export async function startFakeBedrockRuntime(options: FakeBedrockOptions = {}):
 
     // Frames are batched into one write until a delay forces a flush: cheap for benchmarks.
     let pending: Uint8Array[] = [eventFrame('messageStart', { role: 'assistant' })];
+    let deltaPending = false;
     const flush = (): void => {
       if (pending.length === 0) return;
       exchange.write(pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending));
       pending = [];
+      if (deltaPending && record.firstDeltaAt === undefined) record.firstDeltaAt = performance.now();
     };
 
     for (let i = 0; i < chunks.length; i += 1) {
@@ -337,6 +341,7 @@ export async function startFakeBedrockRuntime(options: FakeBedrockOptions = {}):
         if (exchange.closed) return;
       }
       pending.push(eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: chunks[i] } }));
+      deltaPending = true;
     }
 
     if (isMidFault) {
@@ -373,6 +378,7 @@ export async function startFakeBedrockRuntime(options: FakeBedrockOptions = {}):
     const last = Buffer.concat(pending);
     pending = [];
     exchange.end(last);
+    if (deltaPending && record.firstDeltaAt === undefined) record.firstDeltaAt = performance.now();
   }
 
   async function answerConverse(exchange: Exchange, record: RecordedRequest, reply: FakeReply, started: number): Promise<void> {

@@ -28,6 +28,9 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
     readiness: runtime.readiness,
     examples: runtime.examples,
     glossary: runtime.glossary,
+    glossaryStatus: runtime.glossaryStatus,
+    translator: runtime.translator,
+    usage: runtime.usage,
     maxMessageChars: settings.maxMessageChars,
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

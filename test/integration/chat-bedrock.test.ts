@@ -79,7 +79,9 @@ describe('chat through the real BedrockRuntimeClient against a wire-level fake',
   it('keeps the detail when the overview model is denied, and says what permission is missing', async () => {
     fake.script((r) => (r.modelId.includes('micro') ? { fault: 'access-denied' } : undefined));
     const events = await postChat(server.url, { message: 'How do refunds work?', uiLanguage: 'en' });
-    const warnings = events.filter((e) => e.event === 'warning');
+    // The question translation runs on the same (denied) fast model: it fails too, with its own warning.
+    expect(events.filter((e) => e.event === 'warning' && e.data.code === 'translation_failed')).toHaveLength(1);
+    const warnings = events.filter((e) => e.event === 'warning' && e.data.code === 'part_failed');
     expect(warnings.length).toBe(2);
     expect(String(warnings[0]?.data.message)).toContain('bedrock:InvokeModelWithResponseStream');
     const detail = events.filter((e) => e.event === 'delta' && e.data.part === 'detail' && e.data.lane === 'en');

@@ -1,16 +1,20 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from './api/client';
+import type { AnswerLanguage } from './api/types';
 import { useConversation } from './chat/useConversation';
-import { isAnswerLanguageChoice, resolveAnswerLanguage, type AnswerLanguageChoice } from './components/AnswerLanguageSelect';
 import { ChatView } from './components/ChatView';
 import { FeedbackReport } from './components/FeedbackReport';
 import { OfflineBanner } from './components/OfflineBanner';
 import { Sidebar } from './components/Sidebar';
+import { ToolButtons } from './components/ToolButtons';
+import { ToolsPanel } from './components/ToolsPanel';
 import { TopBar } from './components/TopBar';
 import { useApi } from './hooks/useApi';
 import { useRoute } from './hooks/useRoute';
 import { useStoredState } from './hooks/useStoredState';
 import { useI18n } from './i18n';
+import { UsageLauncher } from './usage/UsageLauncher';
+import { isAnswerLanguage } from './i18n/languages';
 
 const STATUS_REFRESH_MS = 60_000;
 
@@ -18,14 +22,15 @@ export function App() {
   const { t, lang } = useI18n();
   const [route, navigate] = useRoute();
   const [drawerOpen, setDrawerOpen] = useState(false);
-  const [answerChoice, setAnswerChoice] = useStoredState<AnswerLanguageChoice>('dualnova.answerLanguage', 'ui', isAnswerLanguageChoice);
+  // "Answer in": auto (the question's language) unless the agent picks one; remembered in this browser.
+  const [answerLanguage, setAnswerLanguage] = useStoredState<AnswerLanguage>('dualnova.answerLanguage', 'auto', isAnswerLanguage);
   const conversations = useApi('conversations', (signal) => api.conversations(signal));
   const status = useApi('status', (signal) => api.status(signal), STATUS_REFRESH_MS);
 
   const chat = useConversation({
     conversationId: route.view === 'chat' ? route.conversationId : null,
     uiLanguage: lang,
-    answerLanguage: resolveAnswerLanguage(answerChoice, lang),
+    answerLanguage,
     onCreated: (id) => {
       navigate({ view: 'chat', conversationId: id }, { replace: true });
       conversations.reload();
@@ -92,20 +97,22 @@ export function App() {
       />
       {drawerOpen && <div className="scrim" aria-hidden="true" onClick={() => setDrawerOpen(false)} />}
       <main className="main">
-        <TopBar title={title} onMenu={() => setDrawerOpen(true)} />
+        <TopBar title={title} onMenu={() => setDrawerOpen(true)} actions={<ToolButtons />} />
+        <UsageLauncher conversationId={route.view === 'chat' ? (chat.state.id ?? currentId) : null} exchanges={chat.state.exchanges} />
         {status.data?.mode === 'offline' && <OfflineBanner />}
         {route.view === 'feedback' ? (
           <FeedbackReport onOpenConversation={(id) => go({ view: 'chat', conversationId: id })} />
         ) : (
           <ChatView
             chat={chat}
-            answerLanguage={answerChoice}
-            onAnswerLanguage={setAnswerChoice}
+            answerLanguage={answerLanguage}
+            onAnswerLanguage={setAnswerLanguage}
             onNewConversation={newConversation}
             unavailableReason={status.data && !status.data.features.chat.available ? (status.data.features.chat.reason ?? '') : null}
           />
         )}
       </main>
+      <ToolsPanel />
     </div>
   );
 }

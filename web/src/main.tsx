@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { PanelsProvider } from './hooks/usePanels';
 import { I18nProvider } from './i18n';
 import './styles.css';
 
@@ -10,7 +11,9 @@ if (!root) throw new Error('#root missing');
 createRoot(root).render(
   <StrictMode>
     <I18nProvider>
-      <App />
+      <PanelsProvider>
+        <App />
+      </PanelsProvider>
     </I18nProvider>
   </StrictMode>,
 );

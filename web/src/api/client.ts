@@ -7,8 +7,12 @@ import type {
   ConversationSummary,
   Feedback,
   FeedbackItem,
+  Glossary,
+  GlossaryStatus,
   Rating,
   Status,
+  TranslateRequest,
+  TranslationResult,
   UiLanguage,
 } from './types';
 
@@ -18,6 +22,8 @@ export class ApiError extends Error {
     readonly code: string,
     readonly status: number | null,
     message?: string,
+    /** Seconds from a Retry-After header, when the server says retrying can help. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message ?? code);
     this.name = 'ApiError';
@@ -46,7 +52,8 @@ async function errorFromResponse(response: Response): Promise<ApiError> {
     // not JSON: keep the status-derived code
   }
   if (response.status === 503 && code === 'internal_error') code = 'unavailable';
-  return new ApiError(code, response.status, message);
+  const retryAfter = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
+  return new ApiError(code, response.status, message, Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null);
 }
 
 type RequestOptions = Omit<RequestInit, 'headers'> & { headers?: Record<string, string> };
@@ -93,6 +100,12 @@ export const api = {
   },
   feedback: (rating: Rating, signal?: AbortSignal) =>
     getJson<{ items: FeedbackItem[] }>(`/api/feedback?rating=${rating}`, signal).then((r) => r.items),
+  translate: async (body: TranslateRequest, signal?: AbortSignal): Promise<TranslationResult> => {
+    const response = await request('/api/translate', { method: 'POST', body: JSON.stringify(body), ...(signal ? { signal } : {}) });
+    return (await response.json()) as TranslationResult;
+  },
+  glossary: (signal?: AbortSignal) => getJson<Glossary>('/api/glossary', signal),
+  glossaryStatus: (signal?: AbortSignal) => getJson<GlossaryStatus>('/api/glossary/status', signal),
 };
 
 const CHAT_EVENTS: ReadonlySet<string> = new Set<ChatEventType>([

@@ -60,11 +60,22 @@ export interface PartEndEvent {
   costUsd: number | null;
   status: StreamPartStatus;
 }
+/** A glossary entry an answer part named differently (`found`) or left out (no `found`). */
+export interface GlossaryTermIssue {
+  /** The glossary entry id. */
+  term: string;
+  /** Its name in the lane's language. */
+  expected: string;
+  found?: string;
+}
+
 export interface WarningEvent {
   code: string;
   message: string;
   lane?: string;
   part?: PartName;
+  /** `glossary_mismatch` only. */
+  terms?: GlossaryTermIssue[];
 }
 export type ErrorEvent = ApiErrorBody;
 export interface DoneEvent {
@@ -184,4 +195,79 @@ export interface Status {
   staffLanguage: string;
   dependencies: Dependency[];
   features: Record<FeatureName, Feature>;
+}
+
+// ---- translator (POST /api/translate) ----
+
+/** The languages answers and translations can be written in. */
+export type Language = 'ko' | 'en' | 'ja' | 'zh';
+export type TranslateTarget = 'auto' | Language;
+
+export interface TranslateRequest {
+  text: string;
+  target: TranslateTarget;
+  source?: TranslateTarget;
+}
+
+export type GlossaryCategory = 'character' | 'item' | 'location' | 'game-term' | 'cs-term';
+
+/** A glossary entry the source text mentions, and how the translation wrote it. */
+export interface TranslationGlossaryTerm {
+  term: string;
+  category: GlossaryCategory;
+  /** As written in the source text. */
+  source: string;
+  sourceLanguage: Language;
+  /** Its name in the target language (null: the glossary has none). */
+  expected: string | null;
+  /** How the translation wrote it (null: not found in the translation). */
+  rendered: string | null;
+}
+
+export interface TranslationViolation {
+  term: string;
+  expected: string;
+  found?: string;
+  foundLanguage?: Language;
+}
+
+export interface TranslationResult {
+  originalText: string;
+  detectedLanguage: Language;
+  sourceLanguage: Language;
+  targetLanguage: Language;
+  translatedText: string;
+  glossaryTerms: TranslationGlossaryTerm[];
+  glossaryViolations: TranslationViolation[];
+  model: string;
+  usage: TokenUsage;
+  latencyMs: number;
+  costUsd: number | null;
+}
+
+// ---- glossary (GET /api/glossary, GET /api/glossary/status) ----
+
+export interface GlossaryEntry {
+  id: string;
+  category: GlossaryCategory;
+  names: Partial<Record<Language, string>>;
+  aliases: Partial<Record<Language, string[]>>;
+  description: string;
+}
+
+export interface Glossary {
+  game: string;
+  version: string;
+  entries: GlossaryEntry[];
+}
+
+export interface GlossaryStatus {
+  ok: boolean;
+  file?: string;
+  game?: string;
+  version?: string;
+  entries?: number;
+  loadedAt?: string;
+  checkedAt?: string;
+  error?: { message: string; problems: string[]; since?: string };
 }

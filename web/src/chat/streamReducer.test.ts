@@ -166,6 +166,81 @@ describe('streamReducer', () => {
     expect(s.lanes[0]?.parts.overview.text).toBe('こんにちは');
   });
 
+  it('keeps the translated question from meta', () => {
+    const s = run([
+      {
+        type: 'meta',
+        data: {
+          conversationId: 'c1',
+          messageId: 'm2',
+          userMessageId: 'm1',
+          detectedLanguage: 'en',
+          translatedQuestion: '아리아를 위해 산 스타더스트를 환불할 수 있나요?',
+          lanes: [
+            { lane: 'ko', role: 'staff' },
+            { lane: 'en', role: 'customer' },
+          ],
+        },
+      },
+    ]);
+    expect(s.detectedLanguage).toBe('en');
+    expect(s.translatedQuestion).toBe('아리아를 위해 산 스타더스트를 환불할 수 있나요?');
+    expect(run([meta(koLane)]).translatedQuestion).toBeNull();
+  });
+
+  it('puts glossary_mismatch terms on their part (once each), not among the notices', () => {
+    const twoLanes = meta([
+      { lane: 'ko', role: 'staff' },
+      { lane: 'en', role: 'customer' },
+    ]);
+    const mismatch = (part: 'overview' | 'detail', terms: unknown): StreamAction => ({
+      type: 'warning',
+      data: { code: 'glossary_mismatch', message: 'The English overview does not follow the glossary.', lane: 'en', part, terms } as never,
+    });
+    const s = run([
+      twoLanes,
+      { type: 'delta', data: { lane: 'en', part: 'overview', text: 'Ari can refund SD.' } },
+      mismatch('overview', [
+        { term: 'aria', expected: 'Aria', found: 'Ari' },
+        { term: 'stardust', expected: 'Stardust', found: 'SD' },
+      ]),
+      mismatch('detail', [{ term: 'refund', expected: 'refund' }]),
+      // The whole-lane check can report a term again: it stays one chip line.
+      mismatch('detail', [{ term: 'refund', expected: 'refund' }, { bogus: true }, { term: 'x' }]),
+    ]);
+    const en = s.lanes.find((l) => l.lane === 'en')!;
+    expect(en.parts.overview.glossary).toEqual([
+      { term: 'aria', expected: 'Aria', found: 'Ari' },
+      { term: 'stardust', expected: 'Stardust', found: 'SD' },
+    ]);
+    expect(en.parts.overview.notices).toEqual([]);
+    expect(en.parts.detail.glossary).toEqual([{ term: 'refund', expected: 'refund' }]);
+    expect(s.lanes.find((l) => l.lane === 'ko')?.parts.overview.glossary).toEqual([]);
+    expect(s.warnings).toEqual([]);
+  });
+
+  it('a glossary_mismatch without terms falls back to a readable notice', () => {
+    const s = run([meta(koLane), { type: 'warning', data: { code: 'glossary_mismatch', message: 'x', lane: 'ko', part: 'detail' } }]);
+    expect(s.lanes[0]?.parts.detail.glossary).toEqual([]);
+    expect(s.lanes[0]?.parts.detail.notices).toEqual([{ code: 'glossary_mismatch', message: 'x' }]);
+  });
+
+  it('keeps lane-level warnings (offline: no passage in the lane language) with their lane', () => {
+    const s = run([
+      meta([
+        { lane: 'ko', role: 'staff' },
+        { lane: 'ja', role: 'customer' },
+      ]),
+      { type: 'warning', data: { code: 'translation_unavailable', message: 'offline' } },
+      { type: 'warning', data: { code: 'lane_language_unavailable', message: 'no ja passage', lane: 'ja' } },
+    ]);
+    expect(s.lanes.map((l) => `${l.lane}:${l.role}`)).toEqual(['ko:staff', 'ja:customer']);
+    expect(s.warnings).toEqual([
+      { code: 'translation_unavailable', message: 'offline' },
+      { code: 'lane_language_unavailable', message: 'no ja passage', lane: 'ja' },
+    ]);
+  });
+
   it('reads a stored assistant message back into the same view', () => {
     const message: StoredMessage = {
       id: 'm2',

@@ -1,5 +1,6 @@
 import type {
   ChatEvent,
+  GlossaryTermIssue,
   LaneRole,
   MessageStatus,
   PartName,
@@ -29,6 +30,8 @@ export interface PartView {
   latencyMs: number | null;
   costUsd: number | null;
   notices: Notice[];
+  /** Glossary names this part got wrong or left out (`glossary_mismatch` warnings), shown as a discreet chip. */
+  glossary: GlossaryTermIssue[];
 }
 
 export interface LaneView {
@@ -65,7 +68,7 @@ export type StreamAction =
 export const PART_NAMES: readonly PartName[] = ['overview', 'detail'];
 
 export function emptyPart(): PartView {
-  return { text: '', phase: 'waiting', model: null, usage: null, latencyMs: null, costUsd: null, notices: [] };
+  return { text: '', phase: 'waiting', model: null, usage: null, latencyMs: null, costUsd: null, notices: [], glossary: [] };
 }
 
 export function initialAnswer(): AnswerView {
@@ -173,6 +176,10 @@ export function streamReducer(state: AnswerView, action: StreamAction): AnswerVi
     case 'warning': {
       const { code, message, lane, part } = action.data;
       const notice = { code, message };
+      const terms = glossaryTerms(action.data.terms);
+      if (code === 'glossary_mismatch' && lane !== undefined && part !== undefined && isPartName(part) && terms.length > 0) {
+        return { ...state, lanes: updatePart(state.lanes, lane, part, (p) => ({ ...p, glossary: mergeTerms(p.glossary, terms) })) };
+      }
       if (lane !== undefined && part !== undefined && isPartName(part)) {
         return { ...state, lanes: updatePart(state.lanes, lane, part, (p) => ({ ...p, notices: [...p.notices, notice] })) };
       }
@@ -209,6 +216,32 @@ export function streamReducer(state: AnswerView, action: StreamAction): AnswerVi
   }
 }
 
+/** The well-formed `terms` of a glossary_mismatch warning (anything else is dropped). */
+function glossaryTerms(value: unknown): GlossaryTermIssue[] {
+  if (!Array.isArray(value)) return [];
+  const out: GlossaryTermIssue[] = [];
+  for (const item of value as unknown[]) {
+    if (!item || typeof item !== 'object') continue;
+    const { term, expected, found } = item as Record<string, unknown>;
+    if (typeof term !== 'string' || typeof expected !== 'string') continue;
+    out.push(typeof found === 'string' ? { term, expected, found } : { term, expected });
+  }
+  return out;
+}
+
+/** A part is checked twice (its own text, then the whole lane with the detail): report each term once. */
+function mergeTerms(current: GlossaryTermIssue[], added: GlossaryTermIssue[]): GlossaryTermIssue[] {
+  const key = (t: GlossaryTermIssue) => `${t.term}\u0000${t.found ?? ''}`;
+  const seen = new Set(current.map(key));
+  const merged = [...current];
+  for (const term of added) {
+    if (seen.has(key(term))) continue;
+    seen.add(key(term));
+    merged.push(term);
+  }
+  return merged;
+}
+
 function isPartName(value: unknown): value is PartName {
   return value === 'overview' || value === 'detail';
 }
@@ -233,6 +266,7 @@ function partFromStored(stored: StoredPart | undefined): PartView {
     latencyMs: stored.latencyMs ?? null,
     costUsd: stored.costUsd ?? null,
     notices: stored.error ? [{ code: stored.error.code, message: stored.error.message }] : [],
+    glossary: [],
   };
 }
 

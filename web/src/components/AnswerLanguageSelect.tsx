@@ -1,32 +1,22 @@
 import { useId } from 'react';
-import type { AnswerLanguage, UiLanguage } from '../api/types';
+import type { AnswerLanguage } from '../api/types';
 import { useI18n } from '../i18n';
+import { ANSWER_LANGUAGES, isAnswerLanguage, NATIVE_LANGUAGE_NAMES } from '../i18n/languages';
 
-/** `ui` = answer in the interface language (the default); otherwise a fixed AnswerLanguage. */
-export type AnswerLanguageChoice = 'ui' | AnswerLanguage;
-
-export const ANSWER_LANGUAGE_CHOICES: readonly AnswerLanguageChoice[] = ['ui', 'auto', 'ko', 'en', 'ja', 'zh'];
-
-export function isAnswerLanguageChoice(value: string): value is AnswerLanguageChoice {
-  return (ANSWER_LANGUAGE_CHOICES as readonly string[]).includes(value);
-}
-
-export function resolveAnswerLanguage(choice: AnswerLanguageChoice, ui: UiLanguage): AnswerLanguage {
-  return choice === 'ui' ? ui : choice;
-}
-
-const NATIVE_NAMES: Record<string, string> = { ko: '한국어', en: 'English', ja: '日本語', zh: '中文' };
-
-export function AnswerLanguageSelect({ value, onChange }: { value: AnswerLanguageChoice; onChange: (value: AnswerLanguageChoice) => void }) {
+/**
+ * "Answer in: auto / 한국어 / English / 日本語 / 中文". Auto answers in the question's language; a
+ * choice other than the staff language adds the staff lane beside the customer's.
+ */
+export function AnswerLanguageSelect({ value, onChange }: { value: AnswerLanguage; onChange: (value: AnswerLanguage) => void }) {
   const { t } = useI18n();
   const id = useId();
   return (
     <span className="answer-language">
       <label htmlFor={id}>{t('answerLanguage')}</label>
-      <select id={id} value={value} onChange={(e) => isAnswerLanguageChoice(e.target.value) && onChange(e.target.value)}>
-        {ANSWER_LANGUAGE_CHOICES.map((choice) => (
-          <option key={choice} value={choice}>
-            {choice === 'ui' ? t('answerLanguageUi') : choice === 'auto' ? t('answerLanguageAuto') : NATIVE_NAMES[choice]}
+      <select id={id} value={value} onChange={(e) => isAnswerLanguage(e.target.value) && onChange(e.target.value)}>
+        {ANSWER_LANGUAGES.map((choice) => (
+          <option key={choice} value={choice} lang={choice === 'auto' ? undefined : choice}>
+            {choice === 'auto' ? t('answerLanguageAuto') : NATIVE_LANGUAGE_NAMES[choice]}
           </option>
         ))}
       </select>

@@ -17,7 +17,7 @@ interface Props {
 
 /** One assistant answer: lanes (overview + detail), notices, sources, feedback. */
 export function AssistantMessage({ exchange, onRetry, onFeedback, canRetry }: Props) {
-  const { t, errorText, languageName, locale } = useI18n();
+  const { t, errorText, warningText, locale } = useI18n();
   const { answer } = exchange;
   const open = answer.phase === 'connecting' || answer.phase === 'streaming';
   const anyText = answer.lanes.some((l) => l.parts.overview.text || l.parts.detail.text);
@@ -31,12 +31,6 @@ export function AssistantMessage({ exchange, onRetry, onFeedback, canRetry }: Pr
       </div>
       <div className="message-body">
         <h2 className="visually-hidden">{t('assistant')}</h2>
-        {answer.translatedQuestion && answer.detectedLanguage && (
-          <p className="translated-question">
-            <span>{t('translatedQuestion', { lang: languageName(answer.lanes.find((l) => l.role === 'staff')?.lane ?? 'ko') })}</span>{' '}
-            <q>{answer.translatedQuestion}</q>
-          </p>
-        )}
         {answer.phase === 'connecting' && !anyText && (
           <p className="placeholder searching">
             <span className="dots" aria-hidden="true">
@@ -47,12 +41,14 @@ export function AssistantMessage({ exchange, onRetry, onFeedback, canRetry }: Pr
             {t('searching')}
           </p>
         )}
-        {answer.warnings.map((w, i) => (
-          <Notice key={i}>
-            {w.lane ? `${languageName(w.lane)}: ` : ''}
-            {errorText(w.code)}
-          </Notice>
-        ))}
+        {/* Warnings about the whole answer; those naming a lane are shown inside it. */}
+        {answer.warnings
+          .filter((w) => !w.lane || !answer.lanes.some((l) => l.lane === w.lane))
+          .map((w, i) => (
+            <Notice key={i} tone={w.code === 'translation_unavailable' ? 'info' : 'warn'}>
+              {warningText(w.code)}
+            </Notice>
+          ))}
         <LaneGroup answer={answer} />
         {answer.phase === 'stopped' && <Notice tone="info">{t('answerStopped')}</Notice>}
         {answer.error && (

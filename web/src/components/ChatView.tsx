@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Feedback } from '../api/types';
+import type { AnswerLanguage, Feedback } from '../api/types';
 import type { ConversationController } from '../chat/useConversation';
 import { useI18n } from '../i18n';
-import type { AnswerLanguageChoice } from './AnswerLanguageSelect';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { Notice } from './Notice';
@@ -20,8 +19,8 @@ function readDraft(): string {
 
 interface Props {
   chat: ConversationController;
-  answerLanguage: AnswerLanguageChoice;
-  onAnswerLanguage: (value: AnswerLanguageChoice) => void;
+  answerLanguage: AnswerLanguage;
+  onAnswerLanguage: (value: AnswerLanguage) => void;
   onNewConversation: () => void;
   /** Set when the server says chat is unavailable (the reason comes from GET /api/status). */
   unavailableReason: string | null;

@@ -1,6 +1,7 @@
 import { useId, useLayoutEffect, useRef, type FormEvent, type KeyboardEvent } from 'react';
 import { useI18n } from '../i18n';
-import { AnswerLanguageSelect, type AnswerLanguageChoice } from './AnswerLanguageSelect';
+import type { AnswerLanguage } from '../api/types';
+import { AnswerLanguageSelect } from './AnswerLanguageSelect';
 import { Icon } from './Icon';
 
 interface Props {
@@ -11,8 +12,8 @@ interface Props {
   streaming: boolean;
   /** Error code of the last refused send (the draft is back in the box). */
   error: string | null;
-  answerLanguage: AnswerLanguageChoice;
-  onAnswerLanguage: (value: AnswerLanguageChoice) => void;
+  answerLanguage: AnswerLanguage;
+  onAnswerLanguage: (value: AnswerLanguage) => void;
 }
 
 export const MAX_ROWS_PX = 220;

@@ -16,6 +16,9 @@ const PATHS = {
   chat: 'M4 5h16v11H8l-4 4z',
   info: 'M12 8v.5M12 11v5M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z',
   flag: 'M5 21V4h11l-2 4 2 4H5',
+  translate: 'M3 5h9M7.5 3v2M10 5c-.8 3.6-3 6.6-6 8.5M5.5 8.5c1.2 2 2.8 3.6 4.8 4.7M13 21l4-9 4 9M14.4 18h5.2',
+  book: 'M5 4.5A1.5 1.5 0 0 1 6.5 3H19v15H6.5A1.5 1.5 0 0 0 5 19.5zm0 15A1.5 1.5 0 0 0 6.5 21H19v-3M9 7h6',
+  search: 'M10.5 4a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13zM20 20l-4.8-4.8',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -48,7 +48,11 @@ export function MessageList({ exchanges, streaming, onRetry, onFeedback }: Props
       <div className="messages-inner" role="log" aria-live="polite" aria-relevant="additions text" aria-label={t('conversationLog')}>
         {exchanges.map((x, i) => (
           <div className="exchange" key={x.key}>
-            <UserMessage text={x.question} />
+            <UserMessage
+              text={x.question}
+              translatedQuestion={x.answer.translatedQuestion}
+              translatedLanguage={x.answer.lanes.find((l) => l.role === 'staff')?.lane}
+            />
             <AssistantMessage exchange={x} onRetry={onRetry} onFeedback={onFeedback} canRetry={!streaming && i === exchanges.length - 1} />
           </div>
         ))}

@@ -1,8 +1,9 @@
+import type { ReactNode } from 'react';
 import { useI18n } from '../i18n';
 import { Icon } from './Icon';
 import { LanguageSwitch } from './LanguageSwitch';
 
-export function TopBar({ title, onMenu }: { title: string; onMenu: () => void }) {
+export function TopBar({ title, onMenu, actions }: { title: string; onMenu: () => void; actions?: ReactNode }) {
   const { t } = useI18n();
   return (
     <header className="topbar">
@@ -12,6 +13,7 @@ export function TopBar({ title, onMenu }: { title: string; onMenu: () => void })
       <h1 className="topbar-title" title={title}>
         {title}
       </h1>
+      {actions}
       <LanguageSwitch />
     </header>
   );

@@ -42,6 +42,11 @@ export const ERROR_CODES = [
   'headers_too_large',
   'bad_request',
   'invalid_text',
+  // Translator, glossary and budgets:
+  'nothing_to_translate',
+  'glossary_unavailable',
+  'budget_warning',
+  'budget_degraded',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -88,6 +93,10 @@ const en: ErrorMessages = {
   headers_too_large: 'The request was too large. Please reload the page and try again.',
   bad_request: 'The request was not valid. Please reload the page and try again.',
   invalid_text: 'The text is not valid. Please check it and try again.',
+  nothing_to_translate: 'There is nothing to translate: the text has only digits, symbols or emoji.',
+  glossary_unavailable: 'The glossary is not loaded right now.',
+  budget_warning: 'Most of the usage budget for today has been used.',
+  budget_degraded: 'The usage budget is nearly used up, so answers are shortened to the overview.',
   generic: 'Something went wrong. Please try again.',
 };
 
@@ -131,6 +140,10 @@ const ko: ErrorMessages = {
   headers_too_large: '요청이 너무 큽니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.',
   bad_request: '요청이 올바르지 않습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.',
   invalid_text: '텍스트가 올바르지 않습니다. 확인 후 다시 시도해 주세요.',
+  nothing_to_translate: '번역할 내용이 없습니다. 숫자, 기호, 이모지만 있습니다.',
+  glossary_unavailable: '지금은 용어집을 불러올 수 없습니다.',
+  budget_warning: '오늘 사용 예산의 대부분을 사용했습니다.',
+  budget_degraded: '사용 예산이 거의 소진되어 답변을 요약으로만 제공합니다.',
   generic: '문제가 발생했습니다. 다시 시도해 주세요.',
 };
 
@@ -144,4 +157,24 @@ function isErrorCode(code: string): code is ErrorCode {
 export function errorMessage(lang: UiLanguage, code: string): string {
   const messages = MESSAGES[lang];
   return isErrorCode(code) ? messages[code] : messages.generic;
+}
+
+/**
+ * Warnings inside an answer (the stream goes on) read differently from the same code as an error:
+ * `translation_unavailable` in a chat answer means "offline: each version quotes its own language",
+ * not "the translator failed".
+ */
+const WARNINGS: Record<UiLanguage, Partial<Record<ErrorCode, string>>> = {
+  en: {
+    translation_unavailable:
+      'Offline mode: nothing was translated. Each language version quotes documents written in that language; translation needs a language model.',
+  },
+  ko: {
+    translation_unavailable: '오프라인 모드라 번역하지 않았습니다. 언어별 답변은 그 언어로 된 문서를 인용합니다. 번역하려면 언어 모델이 필요합니다.',
+  },
+};
+
+/** The user-facing text of a warning inside an answer. */
+export function warningMessage(lang: UiLanguage, code: string): string {
+  return (isErrorCode(code) ? WARNINGS[lang][code] : undefined) ?? errorMessage(lang, code);
 }

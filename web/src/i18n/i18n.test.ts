@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en';
-import { ERROR_CODES, errorMessage } from './errors';
+import { ERROR_CODES, errorMessage, warningMessage } from './errors';
 import { ko } from './ko';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -25,5 +25,15 @@ describe('i18n dictionaries', () => {
     }
     expect(errorMessage('en', 'TypeError: x is undefined')).toBe('Something went wrong. Please try again.');
     expect(errorMessage('ko', 'weird')).toBe('문제가 발생했습니다. 다시 시도해 주세요.');
+  });
+
+  it('reads warnings inside an answer differently from the same code as an error, in both languages', () => {
+    expect(warningMessage('en', 'translation_unavailable')).toMatch(/^Offline mode: nothing was translated/);
+    expect(warningMessage('ko', 'translation_unavailable')).toMatch(/^오프라인 모드라/);
+    expect(errorMessage('en', 'translation_unavailable')).not.toBe(warningMessage('en', 'translation_unavailable'));
+    // Codes without a warning text fall back to the error text; unknown codes stay generic.
+    expect(warningMessage('ko', 'retrieval_partial')).toBe(errorMessage('ko', 'retrieval_partial'));
+    expect(warningMessage('en', 'budget_degraded')).toMatch(/overview/);
+    expect(warningMessage('en', 'weird')).toBe(errorMessage('en', 'weird'));
   });
 });

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { UiLanguage } from '../api/types';
 import { en, type LabelKey, type Labels } from './en';
-import { errorMessage } from './errors';
+import { errorMessage, warningMessage } from './errors';
 import { ko } from './ko';
 
 export type { LabelKey } from './en';
@@ -29,6 +29,8 @@ export interface I18n {
   setLang: (lang: UiLanguage) => void;
   t: (key: LabelKey, vars?: Record<string, string | number>) => string;
   errorText: (code: string) => string;
+  /** A warning inside an answer (see warningMessage). */
+  warningText: (code: string) => string;
   languageName: (code: string) => string;
   locale: string;
 }
@@ -64,6 +66,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setLang,
       t: (key, vars) => translate(lang, key, vars),
       errorText: (code) => errorMessage(lang, code),
+      warningText: (code) => warningMessage(lang, code),
       languageName: (code) => LANGUAGE_NAMES[lang][code] ?? code,
       locale: lang === 'ko' ? 'ko-KR' : 'en-US',
     }),

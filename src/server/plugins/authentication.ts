@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Authenticator } from '../../auth/authenticator.js';
+import { AuthenticationError, AuthenticationUnavailableError } from '../../auth/errors.js';
+import { logContext, type LogContext } from '../../log/context.js';
+import { errorFields } from '../../log/logger.js';
+import { sendError } from '../errors.js';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './database-errors.js';
+import './access.js';
+
+/** Everything under /api needs a principal; health checks and the web app's static files do not. */
+export function isApiRequest(request: FastifyRequest): boolean {
+  const url = request.url;
+  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Authenticates every /api request (onRequest, before the body is read): sets request.principal
+ * and binds the user id into the request's logger, or answers 401 unauthorized. The reason for a
+ * refusal is logged, never sent (it would help someone probing forged tokens).
+ */
+export function installAuthentication(app: FastifyInstance, authenticator: Authenticator): void {
+  app.decorateRequest('principal', null);
+  installLogContext(app);
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!isApiRequest(request)) return undefined;
+    try {
+      const principal = await authenticator.authenticate({
+        authorization: firstHeader(request.headers.authorization),
+        oidcData: firstHeader(request.headers['x-amzn-oidc-data']),
+      });
+      request.principal = principal;
+      const context = contexts.get(request);
+      if (context) context.userId = principal.userId ?? 'anonymous';
+      const log = request.log.child({ userId: principal.userId ?? 'anonymous', role: principal.role });
+      request.log = log;
+      reply.log = log;
+      return undefined;
+    } catch (error) {
+      if (error instanceof AuthenticationError) {
+        request.log.info({ authMode: authenticator.mode, reason: error.reason, detail: error.message }, 'authentication refused');
+        if (authenticator.mode === 'token') reply.header('www-authenticate', 'Bearer realm="dualnova"');
+        return sendError(reply, 401, 'unauthorized', 'Sign in to use dualnova (missing, invalid or expired credentials).');
+      }
+      if (error instanceof AuthenticationUnavailableError) {
+        request.log.error({ ...errorFields(error.cause ?? error), detail: error.message }, 'authentication unavailable');
+        return sendError(reply, 503, 'authentication_unavailable', 'Sign-in cannot be checked right now; please try again shortly.');
+      }
+      if (isDatabaseUnavailable(error)) {
+        request.log.error(errorFields(error), 'token lookup failed: database unavailable');
+        return sendError(reply, 503, 'database_unavailable', DATABASE_UNAVAILABLE_MESSAGE);
+      }
+      throw error;
+    }
+  });
+}
+
+const contexts = new WeakMap<FastifyRequest, LogContext>();
+
+/**
+ * Runs each request inside its log context (see src/log/context.ts), so lines that code deep in a
+ * request writes with the root logger carry the request id and user id. Entered again after the
+ * body is parsed: body parsing resumes from socket events, outside the context.
+ */
+function installLogContext(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, _reply, done) => {
+    const context: LogContext = { reqId: request.id };
+    contexts.set(request, context);
+    logContext.run(context, done);
+  });
+  app.addHook('preValidation', (request, _reply, done) => {
+    const context = contexts.get(request);
+    if (context) logContext.run(context, done);
+    else done();
+  });
+}
