@@ -106,32 +106,34 @@ async function benchLoad(): Promise<string> {
   const max = Math.max(...levels);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dualnova-load-'));
   const fake = await startFakeBedrockRuntime({ script });
-  const agents = await createTokens({ dataDir }, Array.from({ length: max }, (_, i) => `agent-${i}`), 'agent');
-  const admin = (await createTokens({ dataDir }, ['bench-admin'], 'admin')).get('bench-admin') as string;
-  const server = await startServer({ ...AWS_ENV(fake), DATA_DIR: dataDir });
   const lag = selfLag();
   const rows: string[] = [];
   const notes: string[] = [];
+  let server: ServerChild | undefined;
   try {
+    const agents = await createTokens({ dataDir }, Array.from({ length: max }, (_, i) => `agent-${i}`), 'agent');
+    const admin = (await createTokens({ dataDir }, ['bench-admin'], 'admin')).get('bench-admin') as string;
+    const srv = await startServer({ ...AWS_ENV(fake), DATA_DIR: dataDir });
+    server = srv;
     // Warm-up: JIT, SDK client, SQLite pages, the fake's prompt cache.
-    await Promise.all(Array.from({ length: 20 }, (_, i) => runChat(server.url, agents.get(`agent-${i}`) as string, { message: `워밍업 ${i}`, uiLanguage: 'ko' })));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => runChat(srv.url, agents.get(`agent-${i}`) as string, { message: `워밍업 ${i}`, uiLanguage: 'ko' })));
     for (const [level, chats] of levels.entries()) {
       fake.reset();
-      const rssBefore = rssOf(server.pid) ?? NaN;
-      const before = await serverMetrics(server.url, admin, true);
+      const rssBefore = rssOf(srv.pid) ?? NaN;
+      const before = await serverMetrics(srv.url, admin, true);
       lag.reset();
-      const sampler = rssSampler([server.pid], 250, 10_000);
+      const sampler = rssSampler([srv.pid], 250, 10_000);
       const started = performance.now();
       process.stdout.write(`load: ${chats} concurrent chats…\n`);
       const outcomes = await Promise.all(
         Array.from({ length: chats }, async (_, i) => {
           const q = question(i, level + 1);
-          return { q, outcome: await runChat(server.url, agents.get(`agent-${i}`) as string, { message: q, uiLanguage: 'ko' }) };
+          return { q, outcome: await runChat(srv.url, agents.get(`agent-${i}`) as string, { message: q, uiLanguage: 'ko' }) };
         }),
       );
       const wall = performance.now() - started;
       sampler.stop();
-      const metrics = await serverMetrics(server.url, admin);
+      const metrics = await serverMetrics(srv.url, admin);
       const overheads = firstTokenOverheads(outcomes, fake.requests);
       const list = outcomes.map((o) => o.outcome);
       const ok = list.filter((o) => o.ok);
@@ -147,7 +149,7 @@ async function benchLoad(): Promise<string> {
       );
       process.stdout.write(`${rows.at(-1)}\n`);
     }
-    const exitCode = await server.stop();
+    const exitCode = await srv.stop();
     return [
       `One \`dualnova serve\` process (SQLite, AUTH_MODE=token with one bearer token per simulated agent, default per-user limits), the real Bedrock SDK client against the wire-level fake on loopback; the load driver and the fake share the bench process. Levels run one after the other on the same process.`,
       `Simulated models: Micro 150 ms to first byte, 250 tok/s × 300 tokens; Pro 600 ms, 80 tok/s × 1000 tokens (4 tokens a chunk); ideal completion ${IDEAL_COMPLETION_MS} ms. **CPU per chat** is the server's own CPU time (user + system) divided by the chats of the level: it does not depend on what else the machine was running.`,
@@ -161,7 +163,7 @@ async function benchLoad(): Promise<string> {
     ].join('\n');
   } finally {
     lag.disable();
-    if (server.child.exitCode === null) await server.stop();
+    if (server && server.child.exitCode === null) await server.stop();
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -188,15 +190,17 @@ async function benchSoak(): Promise<string> {
   const warmupMs = Math.min(180_000, seconds * 1000 * 0.3);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dualnova-soak-'));
   const fake = await startFakeBedrockRuntime({ script });
-  const agents = await createTokens({ dataDir }, Array.from({ length: concurrency }, (_, i) => `agent-${i}`), 'agent');
-  const admin = (await createTokens({ dataDir }, ['bench-admin'], 'admin')).get('bench-admin') as string;
-  const server = await startServer({ ...AWS_ENV(fake), DATA_DIR: dataDir });
+  let server: ServerChild | undefined;
   const samples: { t: number; rss: number; heap: number; external: number }[] = [];
   const outcomes: ChatOutcome[] = [];
   const started = performance.now();
   const endsAt = started + seconds * 1000;
   let warmedUp = false;
   try {
+    const agents = await createTokens({ dataDir }, Array.from({ length: concurrency }, (_, i) => `agent-${i}`), 'agent');
+    const admin = (await createTokens({ dataDir }, ['bench-admin'], 'admin')).get('bench-admin') as string;
+    const soakServer = await startServer({ ...AWS_ENV(fake), DATA_DIR: dataDir });
+    server = soakServer;
     process.stdout.write(`soak: ${concurrency} concurrent chats for ${seconds} s (warm-up ${(warmupMs / 1000).toFixed(0)} s)…\n`);
     const sampler = setInterval(() => {
       void (async () => {
@@ -204,9 +208,9 @@ async function benchSoak(): Promise<string> {
         // The fake keeps every request; forget them so the bench process stays flat too.
         fake.reset();
         try {
-          const m = await serverMetrics(server.url, admin, !warmedUp && t >= warmupMs);
+          const m = await serverMetrics(soakServer.url, admin, !warmedUp && t >= warmupMs);
           if (!warmedUp && t >= warmupMs) warmedUp = true;
-          if (samples.length < 10_000) samples.push({ t, rss: rssOf(server.pid) ?? m.memory.rssBytes, heap: m.memory.heapUsedBytes, external: m.memory.externalBytes });
+          if (samples.length < 10_000) samples.push({ t, rss: rssOf(soakServer.pid) ?? m.memory.rssBytes, heap: m.memory.heapUsedBytes, external: m.memory.externalBytes });
         } catch {
           // counted below through the chats themselves
         }
@@ -219,7 +223,7 @@ async function benchSoak(): Promise<string> {
         // Bounded by time and by count (a chat takes ~13 s; 10 000 is far beyond any soak length).
         for (let n = 0; n < 10_000 && performance.now() < endsAt; n++) {
           const turn = n % 4;
-          const outcome = await runChat(server.url, token, { message: question(worker, n), uiLanguage: 'ko', ...(turn > 0 && conversationId ? { conversationId } : {}) });
+          const outcome = await runChat(soakServer.url, token, { message: question(worker, n), uiLanguage: 'ko', ...(turn > 0 && conversationId ? { conversationId } : {}) });
           if (turn === 0 || !outcome.ok) conversationId = outcome.conversationId;
           outcomes.push(outcome);
           if (!outcome.ok) await sleep(1000);
@@ -227,8 +231,8 @@ async function benchSoak(): Promise<string> {
       }),
     );
     clearInterval(sampler);
-    const metrics = await serverMetrics(server.url, admin);
-    const exitCode = await server.stop();
+    const metrics = await serverMetrics(soakServer.url, admin);
+    const exitCode = await soakServer.stop();
 
     const after = samples.filter((s) => s.t >= warmupMs);
     const window = Math.min(60_000, (seconds * 1000 - warmupMs) / 4);
@@ -256,7 +260,7 @@ async function benchSoak(): Promise<string> {
     ];
     return lines.join('\n');
   } finally {
-    if (server.child.exitCode === null) await server.stop();
+    if (server && server.child.exitCode === null) await server.stop();
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -358,7 +362,8 @@ async function benchPostgres(): Promise<string> {
 // ---------------------------------------------------------------------------------------------
 
 function writeSection(name: string, body: string): void {
-  const file = path.join(PACKAGE_ROOT, 'docs', 'performance.md');
+  // BENCH_PERFORMANCE_MD: where to record (a soak run from a copy of dist/ can still write here).
+  const file = process.env.BENCH_PERFORMANCE_MD ?? path.join(PACKAGE_ROOT, 'docs', 'performance.md');
   const start = `<!-- bench:${name}:start -->`;
   const end = `<!-- bench:${name}:end -->`;
   const text = readFileSync(file, 'utf8');

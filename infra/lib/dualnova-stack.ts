@@ -121,8 +121,8 @@ export class DualnovaStack extends Stack {
       detailModelId: config.detailModelId,
       ...(config.knowledgeBaseId ? { knowledgeBaseId: config.knowledgeBaseId } : {}),
       settingsSecretArn: this.settings.arnForPolicy,
+      // No metricsNamespace: the app publishes metrics as EMF log lines, which needs no cloudwatch:PutMetricData.
       alarmNamePrefix: appAlarmPrefix,
-      metricsNamespace: APP_METRICS.namespace,
     };
     this.taskRole = new TaskRole(this, 'TaskRole', { catalogue: this.catalogueInput });
 

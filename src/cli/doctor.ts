@@ -68,7 +68,8 @@ const FAILING = new Set(['degraded', 'denied', 'unreachable', 'error']);
 /** The policy input for this deployment, with what the checks found (account id, secret ARN). */
 export function policyInputFor(settings: Settings, facts: Record<string, string>, env: NodeJS.ProcessEnv = process.env): IamPolicyInput {
   const secret = facts.secretArn ?? settings.settingsSecret;
-  const metricsNamespace = env.METRICS_NAMESPACE?.trim();
+  // Metrics go out as EMF log lines (no PutMetricData), so the policy only grants it when asked explicitly.
+  const metricsNamespace = env.DUALNOVA_POLICY_METRICS_NAMESPACE?.trim();
   return {
     region: settings.bedrockRegion,
     accountId: facts.accountId ?? ACCOUNT_PLACEHOLDER,

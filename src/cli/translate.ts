@@ -1,6 +1,6 @@
 import { createRuntime } from '../app/runtime.js';
 import { AppError } from '../chat/errors.js';
-import { loadSettings } from '../config/settings.js';
+import { loadSettingsFromSources } from '../aws/settings-secret.js';
 import { isLanguage } from '../lang/languages.js';
 import { createLogger } from '../log/logger.js';
 import { TranslationError } from '../translate/model-translation.js';
@@ -24,8 +24,8 @@ export async function runTranslate(text: string, options: TranslateCliOptions): 
       return 2;
     }
   }
-  const settings = loadSettings();
-  const runtime = await createRuntime(settings, createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, process.stderr));
+  const settings = await loadSettingsFromSources();
+  const runtime = await createRuntime(settings, createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, process.stderr), { checkDependencies: false });
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   try {

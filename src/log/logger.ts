@@ -1,5 +1,4 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
-import { logContext } from './context.js';
 
 export type { Logger } from 'pino';
 
@@ -61,14 +60,6 @@ export function createLogger(level: LoggerOptions['level'] = 'info', destination
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
-    // Lines written with the root logger while a request is being served carry its request and
-    // user id too (request loggers already bind them, so they are not repeated there).
-    mixin: (_merge, _level, logger) => {
-      const context = logContext.getStore();
-      if (!context) return {};
-      const bound = (logger as unknown as Record<symbol, unknown>)[pino.symbols.chindingsSym];
-      return typeof bound === 'string' && bound.includes('"reqId"') ? {} : context;
-    },
   };
   return destination ? pino(options, destination) : pino(options);
 }

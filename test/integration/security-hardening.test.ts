@@ -2,10 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import Fastify from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { tokenAuthenticator } from '../../src/auth/authenticator.js';
-import { installAuthentication } from '../../src/server/plugins/authentication.js';
 import { createLogger } from '../../src/log/logger.js';
 import { sanitizeClientText } from '../../src/server/plugins/client-text.js';
 import { startFakeBedrockRuntime, type FakeBedrockRuntime } from '../fakes/bedrock-runtime.js';
@@ -118,34 +115,6 @@ describe('security headers, same-origin check, log context and redaction', () =>
     await new Promise((r) => setTimeout(r, 50));
     expect(logs.lines.some((l) => l.msg === 'authentication refused' && l.reason === 'unknown_token')).toBe(true);
     expect(logs.raw.join('\n')).not.toContain('x'.repeat(43));
-  });
-});
-
-describe('log context', () => {
-  it('lines written with the root logger deep inside a request carry its request id and user id', async () => {
-    const out = new Lines();
-    const logger = createLogger('info', out);
-    const app = Fastify({ loggerInstance: logger, genReqId: () => 'req-123' });
-    installAuthentication(
-      app as never,
-      tokenAuthenticator({ findByToken: async () => ({ id: '1', name: 'alice', role: 'agent', revokedAt: null, lastUsedAt: null }), touch: async () => undefined }),
-    );
-    app.post('/api/deep', async () => {
-      await new Promise((r) => setTimeout(r, 5));
-      logger.warn({ retriever: 'bedrock-kb' }, 'retrieval failed');
-      return { ok: true };
-    });
-    const response = await app.inject({ method: 'POST', url: '/api/deep', headers: { authorization: `Bearer dn_${'a'.repeat(43)}` }, payload: { x: 1 } });
-    expect(response.statusCode).toBe(200);
-    logger.info('outside any request');
-    await app.close();
-    const deep = out.lines.find((l) => l.msg === 'retrieval failed');
-    expect(deep).toMatchObject({ reqId: 'req-123', userId: 'token:alice' });
-    const outside = out.lines.find((l) => l.msg === 'outside any request');
-    expect(outside?.reqId).toBeUndefined();
-    // Request loggers bind the ids already; the context is not written twice.
-    const completed = out.raw.find((l) => l.includes('"request completed"')) ?? '';
-    expect(completed.match(/"reqId"/g)).toHaveLength(1);
   });
 });
 

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../../auth/authenticator.js';
 import { AuthenticationError, AuthenticationUnavailableError } from '../../auth/errors.js';
-import { logContext, type LogContext } from '../../log/context.js';
 import { errorFields } from '../../log/logger.js';
 import { sendError } from '../errors.js';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './database-errors.js';
@@ -24,7 +23,6 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
  */
 export function installAuthentication(app: FastifyInstance, authenticator: Authenticator): void {
   app.decorateRequest('principal', null);
-  installLogContext(app);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!isApiRequest(request)) return undefined;
     try {
@@ -33,8 +31,6 @@ export function installAuthentication(app: FastifyInstance, authenticator: Authe
         oidcData: firstHeader(request.headers['x-amzn-oidc-data']),
       });
       request.principal = principal;
-      const context = contexts.get(request);
-      if (context) context.userId = principal.userId ?? 'anonymous';
       const log = request.log.child({ userId: principal.userId ?? 'anonymous', role: principal.role });
       request.log = log;
       reply.log = log;
@@ -55,25 +51,5 @@ export function installAuthentication(app: FastifyInstance, authenticator: Authe
       }
       throw error;
     }
-  });
-}
-
-const contexts = new WeakMap<FastifyRequest, LogContext>();
-
-/**
- * Runs each request inside its log context (see src/log/context.ts), so lines that code deep in a
- * request writes with the root logger carry the request id and user id. Entered again after the
- * body is parsed: body parsing resumes from socket events, outside the context.
- */
-function installLogContext(app: FastifyInstance): void {
-  app.addHook('onRequest', (request, _reply, done) => {
-    const context: LogContext = { reqId: request.id };
-    contexts.set(request, context);
-    logContext.run(context, done);
-  });
-  app.addHook('preValidation', (request, _reply, done) => {
-    const context = contexts.get(request);
-    if (context) logContext.run(context, done);
-    else done();
   });
 }
