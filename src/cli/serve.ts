@@ -1,3 +1,4 @@
+import { serverDependencies } from '../app/server-dependencies.js';
 import { createRuntime } from '../app/runtime.js';
 import { exposureProblem } from '../auth/exposure.js';
 import { loadSettingsFromSources } from '../aws/settings-secret.js';
@@ -16,23 +17,13 @@ export async function runServe(): Promise<number> {
   if (exposure) throw new SettingsError([exposure]);
   const logger = createLogger(settings.logLevel);
   const runtime = await createRuntime(settings, logger);
-  const { app, activeStreams } = await buildServer({
-    logger,
-    chat: runtime.chat,
-    conversations: runtime.conversations,
-    feedback: runtime.feedback,
-    status: runtime.status,
-    readiness: runtime.readiness,
-    examples: runtime.examples,
-    glossary: runtime.glossary,
-    glossaryStatus: runtime.glossaryStatus,
-    translator: runtime.translator,
-    usage: runtime.usage,
-    maxMessageChars: settings.maxMessageChars,
-    webRoot: runtime.webRoot,
-    bodyLimitBytes: settings.limits.bodyLimitBytes,
-    security: securityFromSettings(settings, { tokens: new TokenRepository(runtime.store.db), logger }),
-  });
+  const { app, activeStreams } = await buildServer(
+    serverDependencies(runtime, {
+      webRoot: runtime.webRoot,
+      bodyLimitBytes: settings.limits.bodyLimitBytes,
+      security: securityFromSettings(settings, { tokens: new TokenRepository(runtime.store.db), logger }),
+    }),
+  );
   logger.info({ authMode: settings.auth.mode, limits: settings.limits, trustProxy: settings.trustProxy, shutdownGraceSeconds: settings.shutdownGraceSeconds }, 'security settings');
   const address = await app.listen({ host: settings.host, port: settings.port });
   process.stdout.write(`dualnova listening on ${address.replace('[::1]', 'localhost')} (${runtime.models.provider} mode)\n`);

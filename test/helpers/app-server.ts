@@ -1,3 +1,4 @@
+import { serverDependencies } from '../../src/app/server-dependencies.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,20 +20,9 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
   const settings = loadSettings({ env: { DATA_DIR: dataDir, MODEL_PROVIDER: 'offline', LOG_LEVEL: 'silent', ...env } });
   const logger = createLogger(settings.logLevel);
   const runtime = await createRuntime(settings, logger);
-  const { app } = await buildServer({
-    logger,
-    chat: runtime.chat,
-    conversations: runtime.conversations,
-    feedback: runtime.feedback,
-    status: runtime.status,
-    readiness: runtime.readiness,
-    examples: runtime.examples,
-    glossary: runtime.glossary,
-    glossaryStatus: runtime.glossaryStatus,
-    translator: runtime.translator,
-    usage: runtime.usage,
-    maxMessageChars: settings.maxMessageChars,
-  });
+  const { app } = await buildServer(
+    serverDependencies(runtime, {}),
+  );
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url,

@@ -3,6 +3,7 @@
  * AWS_ENDPOINT_URL_<SERVICE> variables; the real app in this process with its log captured; and
  * process.env changes that are always undone.
  */
+import { serverDependencies } from '../../src/app/server-dependencies.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -127,20 +128,9 @@ export async function startObservedApp(settings: Record<string, string> = {}, op
   });
   const logger = createLogger(loaded.logLevel, sink);
   const runtime = await createRuntime(loaded, logger);
-  const { app } = await buildServer({
-    logger,
-    chat: runtime.chat,
-    conversations: runtime.conversations,
-    feedback: runtime.feedback,
-    status: runtime.status,
-    readiness: runtime.readiness,
-    examples: runtime.examples,
-    glossary: runtime.glossary,
-    glossaryStatus: runtime.glossaryStatus,
-    translator: runtime.translator,
-    usage: runtime.usage,
-    maxMessageChars: loaded.maxMessageChars,
-  });
+  const { app } = await buildServer(
+    serverDependencies(runtime, {}),
+  );
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   if (options.waitForChecks !== false) await runtime.dependencies.refresh();
   const status = async () => (await (await fetch(`${url}/api/status`)).json()) as StatusReport;

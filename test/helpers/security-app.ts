@@ -1,3 +1,4 @@
+import { serverDependencies } from '../../src/app/server-dependencies.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,23 +38,13 @@ export async function startSecuredApp(env: Record<string, string> = {}, options:
   const logger = createLogger(settings.logLevel, options.logDestination);
   const runtime = await createRuntime(settings, logger);
   const tokens = new TokenRepository(runtime.store.db);
-  const { app, activeStreams } = await buildServer({
-    logger,
-    chat: runtime.chat,
-    conversations: runtime.conversations,
-    feedback: runtime.feedback,
-    status: runtime.status,
-    readiness: runtime.readiness,
-    examples: runtime.examples,
-    glossary: runtime.glossary,
-    glossaryStatus: runtime.glossaryStatus,
-    translator: runtime.translator,
-    usage: runtime.usage,
-    maxMessageChars: settings.maxMessageChars,
-    bodyLimitBytes: settings.limits.bodyLimitBytes,
-    security: securityFromSettings(settings, { tokens, logger }),
-    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
-  });
+  const { app, activeStreams } = await buildServer(
+    serverDependencies(runtime, {
+      bodyLimitBytes: settings.limits.bodyLimitBytes,
+      security: securityFromSettings(settings, { tokens, logger }),
+      ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    }),
+  );
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url,
