@@ -94,6 +94,8 @@ export const deployConfigSchema = z
     // ---- login
     /** Cognito user pool + ALB authenticate action (AUTH_MODE=alb-oidc). Needs certificateArn, domainName, cognitoDomainPrefix. */
     cognito: bool.default(false),
+    /** E-mails of app admins (ADMIN_EMAILS): Cognito's userinfo claims, which the ALB forwards, carry no groups. */
+    adminEmails: list(z.string().email('must be an e-mail address')).default([]),
     cognitoDomainPrefix: optional(z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lowercase letters, digits and dashes (a Cognito hosted-UI domain prefix)')),
     cognitoSessionHours: int(1, 168).default(12),
 

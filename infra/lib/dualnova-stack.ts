@@ -143,6 +143,7 @@ export class DualnovaStack extends Stack {
       // never set here: the app refuses AUTH_MODE=none on a non-loopback address unless ALLOW_ANONYMOUS=true.
       AUTH_MODE: login ? 'alb-oidc' : 'token',
       ...(login ? { ALB_ARN: this.loadBalancer.alb.loadBalancerArn, ADMIN_GROUPS: ADMIN_GROUP } : {}),
+      ...(login && config.adminEmails.length > 0 ? { ADMIN_EMAILS: config.adminEmails.join(',') } : {}),
       // Exactly one proxy (the ALB) sits in front: per-IP limits use the address it appends to X-Forwarded-For.
       TRUST_PROXY: '1',
       SHUTDOWN_GRACE_SECONDS: String(SHUTDOWN_GRACE_SECONDS),

@@ -26,6 +26,11 @@ export interface AlbOidcOptions {
   /** Claim holding the groups (Cognito: `cognito:groups`); `groups` is read too. */
   groupsClaim: string;
   adminGroups: string[];
+  /**
+   * E-mails (lower case) of admins. Cognito puts the userinfo claims into x-amzn-oidc-data, and
+   * those have no `cognito:groups`, so group mapping alone never finds a Cognito admin.
+   */
+  adminEmails?: string[];
   fetch?: typeof fetch;
   keyFetchTimeoutMs?: number;
   maxCachedKeys?: number;
@@ -197,7 +202,7 @@ export class AlbOidcVerifier {
     const email = typeof claims.email === 'string' && claims.email.length <= 320 ? claims.email : undefined;
     return {
       userId: claims.sub,
-      role: roleForGroups(groups, this.options.adminGroups),
+      role: email && this.options.adminEmails?.includes(email.toLowerCase()) ? 'admin' : roleForGroups(groups, this.options.adminGroups),
       method: 'alb-oidc',
       displayName: email ?? (typeof claims.username === 'string' ? claims.username : claims.sub),
       ...(email ? { email } : {}),

@@ -70,6 +70,7 @@ export function createAuthenticator(settings: AuthSettings, deps: AuthenticatorD
           keyUrlTemplate: settings.albKeyUrl,
           groupsClaim: settings.groupsClaim,
           adminGroups: settings.adminGroups,
+          adminEmails: settings.adminEmails,
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
         }),
       );

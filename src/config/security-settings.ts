@@ -21,6 +21,8 @@ export interface AuthSettings {
   groupsClaim: string;
   /** Members of any of these groups are admins; everyone else is an agent. */
   adminGroups: string[];
+  /** Signed-in users with one of these e-mails are admins too (Cognito's userinfo claims carry no groups). */
+  adminEmails: string[];
 }
 
 export interface LimitSettings {
@@ -80,6 +82,7 @@ export const securitySettingsShape = {
     .default(DEFAULT_ALB_KEY_URL),
   ALB_GROUPS_CLAIM: z.string().trim().min(1).default('cognito:groups'),
   ADMIN_GROUPS: z.string().default('dualnova-admins'),
+  ADMIN_EMAILS: z.string().default(''),
   RATE_LIMIT_PER_MINUTE: count(1_000_000).default(30),
   RATE_LIMIT_IP_PER_MINUTE: count(10_000_000).default(300),
   MAX_CONCURRENT_STREAMS: count(100_000).default(3),
@@ -136,6 +139,7 @@ export function toAuthSettings(s: ParsedSecuritySettings): AuthSettings {
     albKeyUrl: s.ALB_KEY_URL,
     groupsClaim: s.ALB_GROUPS_CLAIM,
     adminGroups: s.ADMIN_GROUPS.split(',').map((g) => g.trim()).filter(Boolean),
+    adminEmails: s.ADMIN_EMAILS.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean),
   };
 }
 

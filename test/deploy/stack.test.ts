@@ -116,7 +116,9 @@ describe('task role = the app IAM catalogue', () => {
       expect(input.knowledgeBaseId).toBe(s.config.knowledgeBaseId);
       expect(input.alarmNamePrefix).toBe(`dualnova-${s.config.envName}-usage`);
       expect(environment(s.json).ALARM_NAME_PREFIX).toBe(input.alarmNamePrefix);
-      expect(input.metricsNamespace).toBe('Dualnova');
+      // Metrics are EMF log lines: no cloudwatch:PutMetricData on the task role.
+      expect(input.metricsNamespace).toBeUndefined();
+      expect(JSON.stringify(policiesOfRole(s.json, taskRoleId(s.json)))).not.toContain('PutMetricData');
       expect(s.stack.resolve(input.accountId)).toEqual(s.config.account ?? { Ref: 'AWS::AccountId' });
       // The settings secret the catalogue grants is the one the container is told to read.
       const [secretId, secret] = onlyResourceEntry(s.json, 'AWS::SecretsManager::Secret', (props) => props.Name === `dualnova/${s.config.envName}/settings`);

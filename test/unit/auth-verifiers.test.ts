@@ -52,6 +52,12 @@ describe('AlbOidcVerifier', () => {
     expect(principal).toEqual({ userId: 'u-1', role: 'admin', method: 'alb-oidc', displayName: 'u@example.com', email: 'u@example.com', groups: ['agents', 'admins'] });
   });
 
+  it('makes a user listed in ADMIN_EMAILS an admin without any group claim (Cognito userinfo has none)', async () => {
+    const v = verifier(fakeFetch(() => new Response(PEM)).fn, { adminEmails: ['lead@example.com'] });
+    expect((await v.verify(token({ sub: 'a', email: 'Lead@Example.com', exp: later() }))).role).toBe('admin');
+    expect((await v.verify(token({ sub: 'b', email: 'agent@example.com', exp: later() }))).role).toBe('agent');
+  });
+
   it('accepts groups as a string and from the plain `groups` claim', async () => {
     const v = verifier(fakeFetch(() => new Response(PEM)).fn);
     expect((await v.verify(token({ sub: 'u', exp: later(), groups: 'agents,admins' }))).role).toBe('admin');

@@ -23,6 +23,7 @@ describe('security settings', () => {
       albKeyUrl: 'https://public-keys.auth.elb.{region}.amazonaws.com/{kid}',
       groupsClaim: 'cognito:groups',
       adminGroups: ['dualnova-admins'],
+      adminEmails: [],
     });
     expect(s.limits).toEqual({ userPerMinute: 30, ipPerMinute: 300, concurrentStreamsPerUser: 3, bodyLimitBytes: 65_536, maxHeaderBytes: 16_384 });
     expect(s.shutdownGraceSeconds).toBe(25);
