@@ -7,23 +7,18 @@
  *
  *   npm run bench:bilingual [-- --write]     (also run at the end of `npm run bench`)
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ChatService } from '../src/chat/answer-question.js';
 import type { RetrievedDocument, Retriever } from '../src/knowledge/types.js';
-import { createLogger } from '../src/log/logger.js';
 import { PromptBuilder } from '../src/prompts/builder.js';
 import { planLanes } from '../src/relay/plan.js';
 import { runRelay } from '../src/relay/relay.js';
 import type { RelayDependencies, RelayEvent } from '../src/relay/types.js';
-import { buildServer } from '../src/server/app.js';
 import { ConversationRepository } from '../src/store/conversations.js';
-import { openStore } from '../src/store/database.js';
-import { FeedbackRepository } from '../src/store/feedback.js';
 import { QuestionTranslator } from '../src/translate/question.js';
 import { UsageLedger } from '../src/usage/ledger.js';
+import { startBenchServer } from './bench-server.js';
+import { percentile, writeSection } from './report.js';
 import { MICRO, MICRO_TRANSLATION, PRO, SimulatedModel, type StreamTiming } from './simulated-model.js';
 import { postChat } from './sse-client.js';
 
@@ -57,43 +52,21 @@ function relayDeps(model: SimulatedModel): RelayDependencies {
   };
 }
 
-async function startServer(model: SimulatedModel) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'dualnova-bench-bi-'));
-  const store = await openStore({ dataDir });
-  const logger = createLogger('silent');
+function startServer(model: SimulatedModel) {
   const deps = relayDeps(model);
-  const chat = new ChatService({
-    conversations: new ConversationRepository(store.db),
-    ledger: new UsageLedger(store.db),
-    retriever: slowRetriever,
-    relay: deps,
-    staffLanguage: 'ko',
-    retrieveTopK: 5,
-    logger,
-    questionTranslator: new QuestionTranslator({ model: { model, modelId: MICRO.name }, prompts: () => deps.prompts, timeoutMs: 10_000, price: () => 0 }),
-  });
-  const { app } = await buildServer({
-    logger,
-    chat,
-    conversations: new ConversationRepository(store.db),
-    feedback: new FeedbackRepository(store.db),
-    status: () => {
-      throw new Error('not used');
-    },
-    readiness: () => ({ ready: true, reasons: [] }),
-    examples: async () => [],
-    glossary: () => null,
-    maxMessageChars: 4000,
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return {
-    url,
-    close: async () => {
-      await app.close();
-      await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return startBenchServer(
+    (db, logger) =>
+      new ChatService({
+        conversations: new ConversationRepository(db),
+        ledger: new UsageLedger(db),
+        retriever: slowRetriever,
+        relay: deps,
+        staffLanguage: 'ko',
+        retrieveTopK: 5,
+        logger,
+        questionTranslator: new QuestionTranslator({ model: { model, modelId: MICRO.name }, prompts: () => deps.prompts, timeoutMs: 10_000, price: () => 0 }),
+      }),
+  );
 }
 
 interface SessionFigures {
@@ -110,11 +83,6 @@ interface SessionFigures {
   fourStartedBeforeFirstDelta: boolean;
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
 
 async function runConcurrent(concurrency: number): Promise<{ sessions: SessionFigures[]; errors: number }> {
   const model = new SimulatedModel({ overview: MICRO, detail: PRO, translation: MICRO_TRANSLATION });
@@ -215,17 +183,6 @@ export async function runBilingualBench(log: (line: string) => void = (line) => 
   ].join('\n');
 }
 
-export function writeSection(name: string, body: string): void {
-  const file = path.resolve('docs', 'performance.md');
-  const start = `<!-- bench:${name}:start -->`;
-  const end = `<!-- bench:${name}:end -->`;
-  const text = readFileSync(file, 'utf8');
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from < 0 || to < 0) throw new Error(`docs/performance.md has no ${start} … ${end} markers`);
-  const stamp = `_Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.version}._`;
-  writeFileSync(file, `${text.slice(0, from + start.length)}\n${stamp}\n\n${body}\n${text.slice(to)}`);
-}
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   runBilingualBench()

@@ -19,11 +19,7 @@ export const PACKAGE_ROOT = path.dirname(BUILT_ROOT);
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-}
+export { percentile } from './report.js';
 
 export const fmtMs = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} ms` : 'n/a');
 export const mib = (bytes: number) => bytes / 1024 / 1024;

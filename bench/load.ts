@@ -10,10 +10,11 @@
  *
  * Every loop is bounded in count and time; all traffic stays on 127.0.0.1.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { writeSection as writeReportSection } from './report.js';
 import { startFakeBedrockRuntime, type FakeBedrockRuntime, type FakeReply, type RecordedRequest } from '../test/fakes/bedrock-runtime.js';
 import {
   createTokens,
@@ -363,15 +364,7 @@ async function benchPostgres(): Promise<string> {
 
 function writeSection(name: string, body: string): void {
   // BENCH_PERFORMANCE_MD: where to record (a soak run from a copy of dist/ can still write here).
-  const file = process.env.BENCH_PERFORMANCE_MD ?? path.join(PACKAGE_ROOT, 'docs', 'performance.md');
-  const start = `<!-- bench:${name}:start -->`;
-  const end = `<!-- bench:${name}:end -->`;
-  const text = readFileSync(file, 'utf8');
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from < 0 || to < 0) throw new Error(`docs/performance.md has no ${start} … ${end} markers`);
-  const stamp = `_Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.version}._`;
-  writeFileSync(file, `${text.slice(0, from + start.length)}\n${stamp}\n\n${body}\n${text.slice(to)}`);
+  writeReportSection(name, body, process.env.BENCH_PERFORMANCE_MD ?? path.join(PACKAGE_ROOT, 'docs', 'performance.md'));
 }
 
 async function main(): Promise<void> {

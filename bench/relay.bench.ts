@@ -3,19 +3,14 @@
  * models (Micro 150 ms + 250 tok/s, Pro 600 ms + 80 tok/s). Prints figures measured in one run and,
  * with --write, records them in docs/performance.md.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { ChatService } from '../src/chat/answer-question.js';
 import type { RetrievedDocument, Retriever } from '../src/knowledge/types.js';
-import { createLogger } from '../src/log/logger.js';
 import { PromptBuilder } from '../src/prompts/builder.js';
-import { buildServer } from '../src/server/app.js';
 import { ConversationRepository } from '../src/store/conversations.js';
-import { openStore } from '../src/store/database.js';
-import { FeedbackRepository } from '../src/store/feedback.js';
 import { UsageLedger } from '../src/usage/ledger.js';
 import { runBilingualBench } from './bilingual.bench.js';
+import { startBenchServer } from './bench-server.js';
+import { percentile, writeSection } from './report.js';
 import { MICRO, PRO, SimulatedModel } from './simulated-model.js';
 import { postChat, type TimedEvent } from './sse-client.js';
 
@@ -25,11 +20,6 @@ const DOCS: RetrievedDocument[] = [
 ];
 const fixedRetriever: Retriever = { source: 'local', retrieve: async () => DOCS };
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 
 interface LevelResult {
@@ -45,47 +35,25 @@ interface LevelResult {
   errors: number;
 }
 
-async function startServer(model: SimulatedModel) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'dualnova-bench-'));
-  const store = await openStore({ dataDir });
-  const logger = createLogger('silent');
+function startServer(model: SimulatedModel) {
   const inference = { maxTokens: 1024, temperature: 0.3 };
-  const chat = new ChatService({
-    conversations: new ConversationRepository(store.db),
-    ledger: new UsageLedger(store.db),
-    retriever: fixedRetriever,
-    relay: {
-      models: { overview: { model, modelId: MICRO.name, inference }, detail: { model, modelId: PRO.name, inference } },
-      prompts: new PromptBuilder(null),
-      historyTokenBudget: 2000,
-      price: () => 0,
-    },
-    staffLanguage: 'ko',
-    retrieveTopK: 5,
-    logger,
-  });
-  const { app } = await buildServer({
-    logger,
-    chat,
-    conversations: new ConversationRepository(store.db),
-    feedback: new FeedbackRepository(store.db),
-    status: () => {
-      throw new Error('not used');
-    },
-    readiness: () => ({ ready: true, reasons: [] }),
-    examples: async () => [],
-    glossary: () => null,
-    maxMessageChars: 4000,
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return {
-    url,
-    close: async () => {
-      await app.close();
-      await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return startBenchServer(
+    (db, logger) =>
+      new ChatService({
+        conversations: new ConversationRepository(db),
+        ledger: new UsageLedger(db),
+        retriever: fixedRetriever,
+        relay: {
+          models: { overview: { model, modelId: MICRO.name, inference }, detail: { model, modelId: PRO.name, inference } },
+          prompts: new PromptBuilder(null),
+          historyTokenBudget: 2000,
+          price: () => 0,
+        },
+        staffLanguage: 'ko',
+        retrieveTopK: 5,
+        logger,
+      }),
+  );
 }
 
 async function runLevel(concurrency: number, language: 'ko' | 'en'): Promise<{ result: LevelResult; sessions: { key: string; events: TimedEvent[] }[]; model: SimulatedModel }> {
@@ -211,17 +179,6 @@ async function main(): Promise<void> {
   if (process.argv.includes('--write')) writeSection('bilingual', bilingual);
 }
 
-export function writeSection(name: string, body: string): void {
-  const file = path.resolve('docs', 'performance.md');
-  const start = `<!-- bench:${name}:start -->`;
-  const end = `<!-- bench:${name}:end -->`;
-  const text = readFileSync(file, 'utf8');
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from < 0 || to < 0) throw new Error(`docs/performance.md has no ${start} … ${end} markers`);
-  const stamp = `_Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.version}._`;
-  writeFileSync(file, `${text.slice(0, from + start.length)}\n${stamp}\n\n${body}\n${text.slice(to)}`);
-}
 
 main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
