@@ -39,7 +39,7 @@ export async function runRelay(
   const turns = buildConversationTurns(request.history, request.question, deps.historyTokenBudget);
   const lanes = await Promise.all(
     request.lanes.map(async (plan) =>
-      documentsFor(request, plan.lane).length === 0 ? answerWithoutDocuments(plan.lane, emit) : runLane(plan, turns, request, deps, emit, options),
+      documentsFor(request, plan.lane).length === 0 ? answerWithoutDocuments(plan.lane, emit) : runLane({ plan, turns, request, deps, emit, options }),
     ),
   );
   return lanes.flat();
@@ -50,24 +50,31 @@ function documentsFor(request: RelayRequest, lane: Language) {
   return request.laneDocuments?.[lane] ?? request.documents;
 }
 
-function answerWithoutDocuments(lane: Language, emit: (event: RelayEvent) => void): PartResult[] {
-  const text = noDocumentsReply(lane);
-  const overview: PartResult = { lane, part: 'overview', text, model: null, status: 'complete', usage: { ...ZERO_USAGE }, latencyMs: 0, costUsd: 0 };
-  const detail: PartResult = { lane, part: 'detail', text: '', model: null, status: 'skipped', usage: { ...ZERO_USAGE }, latencyMs: 0, costUsd: 0 };
-  emit({ type: 'delta', lane, part: 'overview', text });
-  emit({ type: 'part_end', result: overview });
-  return [overview, detail];
+/** A part answered without any model call: the fixed no-documents reply, or a detail that was skipped. */
+function modelFreePart(lane: Language, part: AnswerPart, text: string, status: PartResult['status']): PartResult {
+  return { lane, part, text, model: null, status, usage: { ...ZERO_USAGE }, latencyMs: 0, costUsd: 0 };
 }
 
-async function runLane(
-  plan: LanePlan,
-  turns: ChatTurn[],
-  request: RelayRequest,
-  deps: RelayDependencies,
-  emit: (event: RelayEvent) => void,
-  options: RelayOptions,
-): Promise<PartResult[]> {
-  const { lane } = plan;
+function answerWithoutDocuments(lane: Language, emit: (event: RelayEvent) => void): PartResult[] {
+  const overview = modelFreePart(lane, 'overview', noDocumentsReply(lane), 'complete');
+  emit({ type: 'delta', lane, part: 'overview', text: overview.text });
+  emit({ type: 'part_end', result: overview });
+  return [overview, modelFreePart(lane, 'detail', '', 'skipped')];
+}
+
+/** Everything one lane's two calls share. */
+interface LaneRun {
+  plan: LanePlan;
+  turns: ChatTurn[];
+  request: RelayRequest;
+  deps: RelayDependencies;
+  emit: (event: RelayEvent) => void;
+  options: RelayOptions;
+}
+
+async function runLane(run: LaneRun): Promise<PartResult[]> {
+  const { emit } = run;
+  const { lane } = run.plan;
   let detailLive = false;
   const held: string[] = [];
   let heldEnd: PartResult | null = null;
@@ -79,18 +86,15 @@ async function runLane(
     if (heldEnd) emit({ type: 'part_end', result: heldEnd });
   };
 
-  const overview = runPart('overview', plan, turns, request, deps, emit, options, (text) => emit({ type: 'delta', lane, part: 'overview', text })).then(
+  const overview = runPart('overview', run, (text) => emit({ type: 'delta', lane, part: 'overview', text })).then(
     (result) => {
       emit({ type: 'part_end', result });
       releaseDetail();
       return result;
     },
   );
-  if (options.overviewOnly) {
-    const skipped: PartResult = { lane, part: 'detail', text: '', model: null, status: 'skipped', usage: { ...ZERO_USAGE }, latencyMs: 0, costUsd: 0 };
-    return [await overview, skipped];
-  }
-  const detail = runPart('detail', plan, turns, request, deps, emit, options, (text) => {
+  if (run.options.overviewOnly) return [await overview, modelFreePart(lane, 'detail', '', 'skipped')];
+  const detail = runPart('detail', run, (text) => {
     if (detailLive) emit({ type: 'delta', lane, part: 'detail', text });
     else held.push(text);
   }).then((result) => {
@@ -101,18 +105,10 @@ async function runLane(
   return Promise.all([overview, detail]);
 }
 
-async function runPart(
-  part: AnswerPart,
-  plan: LanePlan,
-  turns: ChatTurn[],
-  request: RelayRequest,
-  deps: RelayDependencies,
-  emit: (event: RelayEvent) => void,
-  options: RelayOptions,
-  onDelta: (text: string) => void,
-): Promise<PartResult> {
+async function runPart(part: AnswerPart, run: LaneRun, onDelta: (text: string) => void): Promise<PartResult> {
+  const { turns, request, deps, emit, options } = run;
   const { model, modelId, inference } = deps.models[part];
-  const { lane } = plan;
+  const { lane } = run.plan;
   const documents = documentsFor(request, lane);
   const prompt = deps.prompts.answer(part, lane, documents, request.question);
   const started = performance.now();
