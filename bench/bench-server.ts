@@ -11,7 +11,9 @@ import { FeedbackRepository } from '../src/store/feedback.js';
 import type { Database } from '../src/store/schema.js';
 
 /** The real Fastify server and SQLite store on loopback, around a ChatService the benchmark composes. */
-export async function startBenchServer(makeChat: (db: Kysely<Database>, logger: Logger) => ChatService): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startBenchServer(
+  makeChat: (db: Kysely<Database>, logger: Logger) => ChatService,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dualnova-bench-'));
   const store = await openStore({ dataDir });
   const logger = createLogger('silent');

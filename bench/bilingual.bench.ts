@@ -26,8 +26,22 @@ const LEVELS = (process.env.BENCH_BILINGUAL_LEVELS ?? '1,50').split(',').map(Num
 /** Simulated latency of one knowledge-base search. */
 const RETRIEVAL_MS = 20;
 const DOCS: RetrievedDocument[] = [
-  { id: 'en/refund.md#1', title: 'Refund policy', uri: 'kb://en/refund.md', score: 3, content: 'Refunds are possible within 7 days of purchase for unused items. '.repeat(10), excerpt: 'Refunds…' },
-  { id: 'ko/refund.md#1', title: '환불 정책', uri: 'kb://ko/refund.md', score: 3, content: '결제 후 7일 이내 사용하지 않은 상품은 환불됩니다. '.repeat(10), excerpt: '환불…' },
+  {
+    id: 'en/refund.md#1',
+    title: 'Refund policy',
+    uri: 'kb://en/refund.md',
+    score: 3,
+    content: 'Refunds are possible within 7 days of purchase for unused items. '.repeat(10),
+    excerpt: 'Refunds…',
+  },
+  {
+    id: 'ko/refund.md#1',
+    title: '환불 정책',
+    uri: 'kb://ko/refund.md',
+    score: 3,
+    content: '결제 후 7일 이내 사용하지 않은 상품은 환불됩니다. '.repeat(10),
+    excerpt: '환불…',
+  },
 ];
 const inference = { maxTokens: 1024, temperature: 0.3 };
 
@@ -64,7 +78,12 @@ function startServer(model: SimulatedModel) {
         staffLanguage: 'ko',
         retrieveTopK: 5,
         logger,
-        questionTranslator: new QuestionTranslator({ model: { model, modelId: MICRO.name }, prompts: () => deps.prompts, timeoutMs: 10_000, price: () => 0 }),
+        questionTranslator: new QuestionTranslator({
+          model: { model, modelId: MICRO.name },
+          prompts: () => deps.prompts,
+          timeoutMs: 10_000,
+          price: () => 0,
+        }),
       }),
   );
 }
@@ -82,7 +101,6 @@ interface SessionFigures {
   translationStart: number;
   fourStartedBeforeFirstDelta: boolean;
 }
-
 
 async function runConcurrent(concurrency: number): Promise<{ sessions: SessionFigures[]; errors: number }> {
   const model = new SimulatedModel({ overview: MICRO, detail: PRO, translation: MICRO_TRANSLATION });
@@ -135,7 +153,14 @@ async function runOldSequential(): Promise<{ customerFirstToken: number; complet
   const signal = new AbortController().signal;
   const question = 'How do refunds work for Stardust? (old design)';
   const started = performance.now();
-  for await (const _ of model.stream({ modelId: MICRO.name, staticSystem: '', messages: [{ role: 'user', text: question }], inference, signal })) void _;
+  for await (const _ of model.stream({
+    modelId: MICRO.name,
+    staticSystem: '',
+    messages: [{ role: 'user', text: question }],
+    inference,
+    signal,
+  }))
+    void _;
   await slowRetriever.retrieve(question);
   let customerFirstToken = NaN;
   const onEvent = (event: RelayEvent) => {
@@ -157,13 +182,26 @@ export async function runBilingualBench(log: (line: string) => void = (line) => 
   let single: { firstToken: number; completion: number } | undefined;
   for (const level of LEVELS) {
     const { sessions, errors } = await runConcurrent(level);
-    const firstToken = percentile(sessions.map((s) => s.customerFirstToken), 50);
-    const completion = percentile(sessions.map((s) => s.completion), 50);
+    const firstToken = percentile(
+      sessions.map((s) => s.customerFirstToken),
+      50,
+    );
+    const completion = percentile(
+      sessions.map((s) => s.completion),
+      50,
+    );
     const overLimit = sessions.map((s) => s.customerFirstToken - s.firstTokenLimit);
     const overSlowest = sessions.map((s) => ((s.completion - s.slowestStream) / s.slowestStream) * 100);
     const allStarted = sessions.every((s) => s.fourStartedBeforeFirstDelta);
     if (level === LEVELS[0]) single = { firstToken, completion };
-    log(`bilingual, concurrency ${level}: customer first token p50 ${ms(firstToken)} (limit +${ms(percentile(overLimit, 50))}), completion p50 ${ms(completion)} (+${percentile(overSlowest, 50).toFixed(2)} % over the slowest stream), translation started after ${ms(percentile(sessions.map((s) => s.translationStart), 50))}, errors ${errors}`);
+    log(
+      `bilingual, concurrency ${level}: customer first token p50 ${ms(firstToken)} (limit +${ms(percentile(overLimit, 50))}), completion p50 ${ms(completion)} (+${percentile(overSlowest, 50).toFixed(2)} % over the slowest stream), translation started after ${ms(
+        percentile(
+          sessions.map((s) => s.translationStart),
+          50,
+        ),
+      )}, errors ${errors}`,
+    );
     rows.push(
       `| ${level} | ${ms(firstToken)} | ${ms(percentile(overLimit, 50))} / ${ms(percentile(overLimit, 99))} | ${ms(completion)} | ${percentile(overSlowest, 50).toFixed(2)} % / ${percentile(overSlowest, 99).toFixed(2)} % | ${allStarted ? 'yes' : 'no'} | ${errors} |`,
     );
@@ -179,10 +217,9 @@ export async function runBilingualBench(log: (line: string) => void = (line) => 
     `Old sequential design (same translation and search, then the Korean pair fully, then the English pair), one chat: customer first token ${ms(old.customerFirstToken)}, completion ${ms(old.completion)}.`,
     `This design, one chat: customer first token ${ms(first.firstToken)} — **${(first.firstToken / old.customerFirstToken).toFixed(3)}×** the old design; completion ${ms(first.completion)} — **${(first.completion / old.completion).toFixed(3)}×**.`,
     '',
-    'Targets (issue #5): completion within 2 % of the slowest of the four streams (≈ 0.51× the old design); customer-lane first token within 10 ms of translation + search + the fast model\'s first token (≈ 0.03× the old design). A value at or just below 0 ms means the first token came at the limit (timers fire with about 1 ms of granularity). At 50 concurrent chats the client, the server and the 250 simulated streams share one event loop, so queueing shows up there.',
+    "Targets (issue #5): completion within 2 % of the slowest of the four streams (≈ 0.51× the old design); customer-lane first token within 10 ms of translation + search + the fast model's first token (≈ 0.03× the old design). A value at or just below 0 ms means the first token came at the limit (timers fire with about 1 ms of granularity). At 50 concurrent chats the client, the server and the 250 simulated streams share one event loop, so queueing shows up there.",
   ].join('\n');
 }
-
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   runBilingualBench()

@@ -54,7 +54,10 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
     stderr = (stderr + d.toString()).slice(-8000);
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${head.slice(-4000)}\n${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in ${timeoutMs} ms:\n${head.slice(-4000)}\n${stderr}`)),
+      timeoutMs,
+    );
     const onData = (d: Buffer) => {
       if (head.length < 200_000) head += d.toString();
       const match = /listening on (http:\/\/[^\s]+)/.exec(head);
@@ -89,7 +92,11 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
 }
 
 /** Creates bearer tokens directly in the database the server will use (migrating it first). */
-export async function createTokens(target: { dataDir: string; databaseUrl?: string }, names: string[], role: 'agent' | 'admin'): Promise<Map<string, string>> {
+export async function createTokens(
+  target: { dataDir: string; databaseUrl?: string },
+  names: string[],
+  role: 'agent' | 'admin',
+): Promise<Map<string, string>> {
   const store = await openStore({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
   try {
     const repo = new TokenRepository(store.db);
@@ -122,7 +129,12 @@ export async function runChat(url: string, token: string, body: Record<string, u
   const signal = AbortSignal.timeout(timeoutMs);
   let response: Response;
   try {
-    response = await fetch(`${url}/api/chat`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+    response = await fetch(`${url}/api/chat`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal,
+    });
   } catch (error) {
     return { ok: false, status: 0, error: `fetch: ${(error as Error).message}`, sentAt, warnings: [] };
   }
@@ -176,7 +188,9 @@ export interface ServerMetrics {
 }
 
 export async function serverMetrics(url: string, adminToken: string, reset = false): Promise<ServerMetrics> {
-  const response = await fetch(`${url}/api/admin/metrics${reset ? '?reset=true' : ''}`, { headers: { authorization: `Bearer ${adminToken}` } });
+  const response = await fetch(`${url}/api/admin/metrics${reset ? '?reset=true' : ''}`, {
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
   if (!response.ok) throw new Error(`metrics: HTTP ${response.status}`);
   return (await response.json()) as ServerMetrics;
 }

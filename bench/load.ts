@@ -79,7 +79,8 @@ function firstTokenOverheads(outcomes: { q: string; outcome: ChatOutcome }[], re
 
 function errorSummary(outcomes: ChatOutcome[]): string {
   const kinds = new Map<string, number>();
-  for (const o of outcomes) if (!o.ok) kinds.set((o.error ?? 'unknown').slice(0, 80), (kinds.get((o.error ?? 'unknown').slice(0, 80)) ?? 0) + 1);
+  for (const o of outcomes)
+    if (!o.ok) kinds.set((o.error ?? 'unknown').slice(0, 80), (kinds.get((o.error ?? 'unknown').slice(0, 80)) ?? 0) + 1);
   return kinds.size === 0 ? 'none' : [...kinds].map(([k, n]) => `${n}× ${k}`).join('; ');
 }
 
@@ -103,7 +104,10 @@ function rssSampler(pids: number[], everyMs: number, maxSamples: number) {
 // ---------------------------------------------------------------------------------------------
 
 async function benchLoad(): Promise<string> {
-  const levels = (process.env.LOAD_LEVELS ?? process.env.LOAD_CHATS ?? '100,500').split(',').map(Number).filter((n) => n > 0 && n <= 5000);
+  const levels = (process.env.LOAD_LEVELS ?? process.env.LOAD_CHATS ?? '100,500')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0 && n <= 5000);
   const max = Math.max(...levels);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dualnova-load-'));
   const fake = await startFakeBedrockRuntime({ script });
@@ -112,12 +116,20 @@ async function benchLoad(): Promise<string> {
   const notes: string[] = [];
   let server: ServerChild | undefined;
   try {
-    const agents = await createTokens({ dataDir }, Array.from({ length: max }, (_, i) => `agent-${i}`), 'agent');
+    const agents = await createTokens(
+      { dataDir },
+      Array.from({ length: max }, (_, i) => `agent-${i}`),
+      'agent',
+    );
     const admin = (await createTokens({ dataDir }, ['bench-admin'], 'admin')).get('bench-admin') as string;
     const srv = await startServer({ ...AWS_ENV(fake), DATA_DIR: dataDir });
     server = srv;
     // Warm-up: JIT, SDK client, SQLite pages, the fake's prompt cache.
-    await Promise.all(Array.from({ length: 20 }, (_, i) => runChat(srv.url, agents.get(`agent-${i}`) as string, { message: `워밍업 ${i}`, uiLanguage: 'ko' })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        runChat(srv.url, agents.get(`agent-${i}`) as string, { message: `워밍업 ${i}`, uiLanguage: 'ko' }),
+      ),
+    );
     for (const [level, chats] of levels.entries()) {
       fake.reset();
       const rssBefore = rssOf(srv.pid) ?? NaN;
@@ -198,7 +210,11 @@ async function benchSoak(): Promise<string> {
   const endsAt = started + seconds * 1000;
   let warmedUp = false;
   try {
-    const agents = await createTokens({ dataDir }, Array.from({ length: concurrency }, (_, i) => `agent-${i}`), 'agent');
+    const agents = await createTokens(
+      { dataDir },
+      Array.from({ length: concurrency }, (_, i) => `agent-${i}`),
+      'agent',
+    );
     const admin = (await createTokens({ dataDir }, ['bench-admin'], 'admin')).get('bench-admin') as string;
     const soakServer = await startServer({ ...AWS_ENV(fake), DATA_DIR: dataDir });
     server = soakServer;
@@ -211,7 +227,13 @@ async function benchSoak(): Promise<string> {
         try {
           const m = await serverMetrics(soakServer.url, admin, !warmedUp && t >= warmupMs);
           if (!warmedUp && t >= warmupMs) warmedUp = true;
-          if (samples.length < 10_000) samples.push({ t, rss: rssOf(soakServer.pid) ?? m.memory.rssBytes, heap: m.memory.heapUsedBytes, external: m.memory.externalBytes });
+          if (samples.length < 10_000)
+            samples.push({
+              t,
+              rss: rssOf(soakServer.pid) ?? m.memory.rssBytes,
+              heap: m.memory.heapUsedBytes,
+              external: m.memory.externalBytes,
+            });
         } catch {
           // counted below through the chats themselves
         }
@@ -224,7 +246,11 @@ async function benchSoak(): Promise<string> {
         // Bounded by time and by count (a chat takes ~13 s; 10 000 is far beyond any soak length).
         for (let n = 0; n < 10_000 && performance.now() < endsAt; n++) {
           const turn = n % 4;
-          const outcome = await runChat(soakServer.url, token, { message: question(worker, n), uiLanguage: 'ko', ...(turn > 0 && conversationId ? { conversationId } : {}) });
+          const outcome = await runChat(soakServer.url, token, {
+            message: question(worker, n),
+            uiLanguage: 'ko',
+            ...(turn > 0 && conversationId ? { conversationId } : {}),
+          });
           if (turn === 0 || !outcome.ok) conversationId = outcome.conversationId;
           outcomes.push(outcome);
           if (!outcome.ok) await sleep(1000);
@@ -272,7 +298,8 @@ async function benchSoak(): Promise<string> {
 async function benchPostgres(): Promise<string> {
   const chats = Number(process.env.PG_CHATS ?? 200);
   const adminUrl = new URL(process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(adminUrl.hostname)) throw new Error('the scale benchmark only talks to a PostgreSQL on loopback');
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(adminUrl.hostname))
+    throw new Error('the scale benchmark only talks to a PostgreSQL on loopback');
   const name = `dualnova_bench_${process.pid}_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: adminUrl.toString() });
   await admin.connect();
@@ -284,9 +311,15 @@ async function benchPostgres(): Promise<string> {
   const fake = await startFakeBedrockRuntime({ script });
   const servers: ServerChild[] = [];
   try {
-    const agents = await createTokens({ dataDir: '', databaseUrl }, Array.from({ length: chats }, (_, i) => `agent-${i}`), 'agent');
+    const agents = await createTokens(
+      { dataDir: '', databaseUrl },
+      Array.from({ length: chats }, (_, i) => `agent-${i}`),
+      'agent',
+    );
     const adminToken = (await createTokens({ dataDir: '', databaseUrl }, ['bench-admin'], 'admin')).get('bench-admin') as string;
-    servers.push(...(await Promise.all(dataDirs.map((dir) => startServer({ ...AWS_ENV(fake), DATA_DIR: dir, DATABASE_URL: databaseUrl })))));
+    servers.push(
+      ...(await Promise.all(dataDirs.map((dir) => startServer({ ...AWS_ENV(fake), DATA_DIR: dir, DATABASE_URL: databaseUrl })))),
+    );
     const [a, b] = servers as [ServerChild, ServerChild];
     await Promise.all([a, b].map((s, k) => runChat(s.url, adminToken, { message: `워밍업 ${k}`, uiLanguage: 'ko' })));
     fake.reset();
@@ -297,7 +330,11 @@ async function benchPostgres(): Promise<string> {
     const first = await Promise.all(
       Array.from({ length: chats }, async (_, i) => {
         const q = question(i, 0);
-        return { i, q, outcome: await runChat((i % 2 === 0 ? a : b).url, agents.get(`agent-${i}`) as string, { message: q, uiLanguage: 'ko' }) };
+        return {
+          i,
+          q,
+          outcome: await runChat((i % 2 === 0 ? a : b).url, agents.get(`agent-${i}`) as string, { message: q, uiLanguage: 'ko' }),
+        };
       }),
     );
     const second = await Promise.all(
@@ -325,12 +362,24 @@ async function benchPostgres(): Promise<string> {
     };
     const conversations = Number((await q1('select count(*)::int as n from conversations'))[0]?.n) - 2; // minus warm-up
     const userRows = await q1("select content from messages where role = 'user' and content not like '워밍업%'");
-    const assistantRows = await q1("select m.status, count(*)::int as n from messages m join conversations c on c.id = m.conversation_id where m.role = 'assistant' and c.title not like '워밍업%' group by m.status");
-    const duplicateSeq = Number((await q1('select count(*)::int as n from (select conversation_id, seq from messages group by 1, 2 having count(*) > 1) d'))[0]?.n);
-    const badSequences = Number(
-      (await q1("select count(*)::int as n from (select conversation_id from messages group by 1 having min(seq) <> 1 or max(seq) <> count(*)) d"))[0]?.n,
+    const assistantRows = await q1(
+      "select m.status, count(*)::int as n from messages m join conversations c on c.id = m.conversation_id where m.role = 'assistant' and c.title not like '워밍업%' group by m.status",
     );
-    const usageRows = Number((await q1("select count(*)::int as n from usage u join conversations c on c.id = u.conversation_id where c.title not like '워밍업%'"))[0]?.n);
+    const duplicateSeq = Number(
+      (await q1('select count(*)::int as n from (select conversation_id, seq from messages group by 1, 2 having count(*) > 1) d'))[0]?.n,
+    );
+    const badSequences = Number(
+      (
+        await q1(
+          'select count(*)::int as n from (select conversation_id from messages group by 1 having min(seq) <> 1 or max(seq) <> count(*)) d',
+        )
+      )[0]?.n,
+    );
+    const usageRows = Number(
+      (
+        await q1("select count(*)::int as n from usage u join conversations c on c.id = u.conversation_id where c.title not like '워밍업%'")
+      )[0]?.n,
+    );
     const sent = new Set([...first, ...second].filter((x) => x.outcome.status === 200).map((x) => x.q));
     const stored = userRows.map((r) => String(r.content));
     const storedSet = new Set(stored);

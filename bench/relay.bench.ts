@@ -16,7 +16,14 @@ import { postChat, type TimedEvent } from './sse-client.js';
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '1,50,200').split(',').map(Number);
 const DOCS: RetrievedDocument[] = [
-  { id: 'refund.md#1', title: 'Refund policy', uri: 'kb://refund.md', score: 3, content: 'Refunds are possible within 7 days of purchase for unused items. '.repeat(10), excerpt: 'Refunds…' },
+  {
+    id: 'refund.md#1',
+    title: 'Refund policy',
+    uri: 'kb://refund.md',
+    score: 3,
+    content: 'Refunds are possible within 7 days of purchase for unused items. '.repeat(10),
+    excerpt: 'Refunds…',
+  },
 ];
 const fixedRetriever: Retriever = { source: 'local', retrieve: async () => DOCS };
 
@@ -56,10 +63,14 @@ function startServer(model: SimulatedModel) {
   );
 }
 
-async function runLevel(concurrency: number, language: 'ko' | 'en'): Promise<{ result: LevelResult; sessions: { key: string; events: TimedEvent[] }[]; model: SimulatedModel }> {
+async function runLevel(
+  concurrency: number,
+  language: 'ko' | 'en',
+): Promise<{ result: LevelResult; sessions: { key: string; events: TimedEvent[] }[]; model: SimulatedModel }> {
   const model = new SimulatedModel({ overview: MICRO, detail: PRO });
   const server = await startServer(model);
-  const question = (i: number) => (language === 'ko' ? `환불 규정이 궁금합니다 #${concurrency}-${i}` : `How do refunds work? #${concurrency}-${i}`);
+  const question = (i: number) =>
+    language === 'ko' ? `환불 규정이 궁금합니다 #${concurrency}-${i}` : `How do refunds work? #${concurrency}-${i}`;
   let errors = 0;
   const sessions = await Promise.all(
     Array.from({ length: concurrency }, async (_, i) => {
@@ -157,7 +168,9 @@ async function main(): Promise<void> {
   for (const level of LEVELS) {
     const { result } = await runLevel(level, 'ko');
     results.push(result);
-    process.stdout.write(`concurrency ${level}: overhead p50 ${ms(result.overheadP50)} p99 ${ms(result.overheadP99)}, hand-off p50 ${ms(result.handoffP50)}, completion-ideal ${result.completionOverIdealPct.toFixed(2)} %, rss ${result.rssMb.toFixed(0)} MiB, errors ${result.errors}\n`);
+    process.stdout.write(
+      `concurrency ${level}: overhead p50 ${ms(result.overheadP50)} p99 ${ms(result.overheadP99)}, hand-off p50 ${ms(result.handoffP50)}, completion-ideal ${result.completionOverIdealPct.toFixed(2)} %, rss ${result.rssMb.toFixed(0)} MiB, errors ${result.errors}\n`,
+    );
   }
   const single = results.find((r) => r.concurrency === 1) ?? results[0];
   const oldMs = await runOldSequential();
@@ -178,7 +191,6 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${bilingual}\n`);
   if (process.argv.includes('--write')) writeSection('bilingual', bilingual);
 }
-
 
 main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

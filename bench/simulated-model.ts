@@ -29,10 +29,13 @@ const sleepUntil = (at: number, signal: AbortSignal) =>
       clearTimeout(timer);
       reject(new ModelError('cancelled', 'cancelled'));
     };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, at - performance.now()));
+    const timer = setTimeout(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, at - performance.now()),
+    );
     signal.addEventListener('abort', onAbort, { once: true });
   });
 
@@ -54,7 +57,8 @@ export class SimulatedModel implements ChatModel {
     // A request without an answer context is a translation (its text is the user message).
     const translation = request.context === undefined && this.profiles.translation !== undefined;
     const part = translation ? 'translation' : (request.context?.part ?? 'overview');
-    const profile = translation && this.profiles.translation ? this.profiles.translation : this.profiles[request.context?.part ?? 'overview'];
+    const profile =
+      translation && this.profiles.translation ? this.profiles.translation : this.profiles[request.context?.part ?? 'overview'];
     const startedAt = performance.now();
     const key = request.context?.question ?? request.messages.at(-1)?.text ?? '';
     const timing: StreamTiming = { key, part, lane: request.context?.language ?? '', startedAt, firstTokenAt: 0, lastTokenAt: 0 };
@@ -74,6 +78,10 @@ export class SimulatedModel implements ChatModel {
         lag += performance.now() - before;
       }
     }
-    yield { type: 'end', usage: { inputTokens: 500, outputTokens: profile.tokens, cacheReadInputTokens: 400, cacheWriteInputTokens: 0 }, stopReason: 'end_turn' };
+    yield {
+      type: 'end',
+      usage: { inputTokens: 500, outputTokens: profile.tokens, cacheReadInputTokens: 400, cacheWriteInputTokens: 0 },
+      stopReason: 'end_turn',
+    };
   }
 }

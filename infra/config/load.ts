@@ -33,7 +33,9 @@ export function loadDeployConfig(options: LoadOptions = {}): DeployConfig {
   const known = new Set<string>([...DEPLOY_CONFIG_KEYS, 'env']);
   const unknown = Object.keys(context).filter((key) => /^[a-z][a-zA-Z0-9]*$/.test(key) && !known.has(key));
   if (unknown.length > 0) {
-    throw new DeployConfigError(unknown.map((key) => `${key} (context): unknown deployment parameter; known parameters are env, ${DEPLOY_CONFIG_KEYS.join(', ')}`));
+    throw new DeployConfigError(
+      unknown.map((key) => `${key} (context): unknown deployment parameter; known parameters are env, ${DEPLOY_CONFIG_KEYS.join(', ')}`),
+    );
   }
   const overrides = Object.fromEntries(DEPLOY_CONFIG_KEYS.filter((key) => context[key] !== undefined).map((key) => [key, context[key]]));
 

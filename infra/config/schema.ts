@@ -7,7 +7,9 @@ import { z } from 'zod';
  * therefore accepted in their string forms too ("true", "2", "203.0.113.0/24,198.51.100.7/32").
  */
 
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /** Fargate's allowed CPU units → memory sizes (MiB), ARM64/Linux. */
 const FARGATE_MEMORY: Record<number, readonly number[]> = {
@@ -24,10 +26,18 @@ function range(from: number, to: number, step: number): number[] {
   return out;
 }
 
-const bool = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean({ error: 'must be true or false' }));
+const bool = z.preprocess(
+  (value) => (value === 'true' ? true : value === 'false' ? false : value),
+  z.boolean({ error: 'must be true or false' }),
+);
 const int = (min: number, max: number) =>
-  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
-const num = (min: number, max: number) => z.coerce.number({ error: 'must be a number' }).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+const num = (min: number, max: number) =>
+  z.coerce.number({ error: 'must be a number' }).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 const list = <T extends z.ZodType>(item: T) =>
   z.preprocess(
     (value) =>
@@ -55,7 +65,10 @@ function isIpv4Cidr(value: string): boolean {
 const cidr = z.string().refine(isIpv4Cidr, 'must be an IPv4 CIDR with zero host bits, such as 203.0.113.0/24 or 198.51.100.7/32');
 const modelId = z
   .string()
-  .regex(/^(?:(?:us|eu|apac|us-gov|global)\.)?[a-z0-9-]+\.[a-z0-9.:-]+$/, 'must be a Bedrock model or inference-profile id such as us.amazon.nova-pro-v1:0');
+  .regex(
+    /^(?:(?:us|eu|apac|us-gov|global)\.)?[a-z0-9-]+\.[a-z0-9.:-]+$/,
+    'must be a Bedrock model or inference-profile id such as us.amazon.nova-pro-v1:0',
+  );
 
 export const deployConfigSchema = z
   .object({
@@ -79,10 +92,22 @@ export const deployConfigSchema = z
     internetFacing: bool.default(true),
     /** ACM certificate (same region) for the HTTPS listener. Unset = HTTP only, with a synth warning. */
     certificateArn: optional(
-      z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/UUID)'),
+      z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
+          'must be an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/UUID)',
+        ),
     ),
     /** The DNS name users open (covered by the certificate); used for the Cognito callback and the URL output. */
-    domainName: optional(z.string().regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase DNS name such as support.example.com')),
+    domainName: optional(
+      z
+        .string()
+        .regex(
+          /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+          'must be a lowercase DNS name such as support.example.com',
+        ),
+    ),
     /** Only these IPv4 CIDRs may reach the ALB. Empty = anyone (internet-facing) or the VPC (internal). */
     allowedCidrs: list(cidr).default([]),
     /** Seconds an idle connection is kept; SSE answers stream, but a slow detail model can pause. */
@@ -96,11 +121,21 @@ export const deployConfigSchema = z
     cognito: bool.default(false),
     /** E-mails of app admins (ADMIN_EMAILS): Cognito's userinfo claims, which the ALB forwards, carry no groups. */
     adminEmails: list(z.string().email('must be an e-mail address')).default([]),
-    cognitoDomainPrefix: optional(z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lowercase letters, digits and dashes (a Cognito hosted-UI domain prefix)')),
+    cognitoDomainPrefix: optional(
+      z
+        .string()
+        .regex(
+          /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+          'must be lowercase letters, digits and dashes (a Cognito hosted-UI domain prefix)',
+        ),
+    ),
     cognitoSessionHours: int(1, 168).default(12),
 
     // ---- service
-    cpu: z.coerce.number().refine((value) => value in FARGATE_MEMORY, 'must be a Fargate CPU size: 256, 512, 1024, 2048 or 4096').default(512),
+    cpu: z.coerce
+      .number()
+      .refine((value) => value in FARGATE_MEMORY, 'must be a Fargate CPU size: 256, 512, 1024, 2048 or 4096')
+      .default(512),
     memoryMiB: int(512, 30720).default(1024),
     /** Tasks kept running (and the autoscaling minimum). Above 1 needs the database. */
     desiredCount: int(1, 100).default(1),
@@ -113,7 +148,10 @@ export const deployConfigSchema = z
     enableExecuteCommand: bool.default(false),
     logRetentionDays: z.coerce
       .number()
-      .refine((value) => (LOG_RETENTION_DAYS as readonly number[]).includes(value), `must be one of CloudWatch Logs' retention values: ${LOG_RETENTION_DAYS.join(', ')}`)
+      .refine(
+        (value) => (LOG_RETENTION_DAYS as readonly number[]).includes(value),
+        `must be one of CloudWatch Logs' retention values: ${LOG_RETENTION_DAYS.join(', ')}`,
+      )
       .default(30),
 
     // ---- application settings passed to the container
@@ -125,9 +163,16 @@ export const deployConfigSchema = z
     staffLanguage: z.enum(['ko', 'en', 'ja', 'zh'], { error: 'must be ko, en, ja or zh' }).default('ko'),
     /** An existing settings secret (JSON of setting names); unset = the stack creates an empty one. */
     settingsSecretArn: optional(
-      z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/, 'must be a complete Secrets Manager secret ARN (ending in the 6-character suffix)'),
+      z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/,
+          'must be a complete Secrets Manager secret ARN (ending in the 6-character suffix)',
+        ),
     ),
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { error: 'must be fatal, error, warn, info, debug or trace' }).default('info'),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { error: 'must be fatal, error, warn, info, debug or trace' })
+      .default('info'),
 
     /** Keep data-bearing resources (app logs, settings secret, user pool) when the stack is deleted. */
     retainOnDelete: bool.default(false),
@@ -135,7 +180,10 @@ export const deployConfigSchema = z
     // ---- database
     /** Aurora Serverless v2 PostgreSQL. Without it the single task keeps SQLite on its ephemeral disk. */
     database: bool.default(true),
-    postgresVersion: z.string().regex(/^1[5-7]\.\d+$/, 'must be an Aurora PostgreSQL version such as 16.6 (15.x-17.x)').default('16.6'),
+    postgresVersion: z
+      .string()
+      .regex(/^1[5-7]\.\d+$/, 'must be an Aurora PostgreSQL version such as 16.6 (15.x-17.x)')
+      .default('16.6'),
     /** 0 lets the cluster pause when idle (Aurora PostgreSQL 16.3+/15.7+), at the price of a ~15 s resume. */
     dbMinAcu: num(0, 256)
       .refine((value) => Number.isInteger(value * 2), 'must be a multiple of 0.5')
@@ -173,7 +221,10 @@ export const deployConfigSchema = z
       );
     }
     if (!config.database && config.maxCount > 1) {
-      problem('maxCount', `maxCount=${config.maxCount} needs the shared database (database=true): autoscaling would start tasks with separate SQLite files`);
+      problem(
+        'maxCount',
+        `maxCount=${config.maxCount} needs the shared database (database=true): autoscaling would start tasks with separate SQLite files`,
+      );
     }
     if (config.maxCount < config.desiredCount) problem('maxCount', `must be at least desiredCount (${config.desiredCount})`);
 
@@ -189,13 +240,18 @@ export const deployConfigSchema = z
     if (config.certificateArn) {
       const certRegion = config.certificateArn.split(':')[3];
       if (certRegion !== config.region) {
-        problem('certificateArn', `the certificate is in ${certRegion ?? '?'} but the stack deploys to ${config.region}; an ALB needs a certificate from its own region`);
+        problem(
+          'certificateArn',
+          `the certificate is in ${certRegion ?? '?'} but the stack deploys to ${config.region}; an ALB needs a certificate from its own region`,
+        );
       }
     }
     if (config.cognito) {
-      if (!config.certificateArn) problem('certificateArn', 'cognito=true needs HTTPS: set certificateArn (the ALB authenticates only on HTTPS listeners)');
+      if (!config.certificateArn)
+        problem('certificateArn', 'cognito=true needs HTTPS: set certificateArn (the ALB authenticates only on HTTPS listeners)');
       if (!config.domainName) problem('domainName', 'cognito=true needs domainName (the callback URL https://DOMAIN/oauth2/idpresponse)');
-      if (!config.cognitoDomainPrefix) problem('cognitoDomainPrefix', 'cognito=true needs cognitoDomainPrefix (the hosted sign-in page, unique in the region)');
+      if (!config.cognitoDomainPrefix)
+        problem('cognitoDomainPrefix', 'cognito=true needs cognitoDomainPrefix (the hosted sign-in page, unique in the region)');
     }
     if (config.allowedCidrs.includes('0.0.0.0/0')) {
       problem('allowedCidrs', '0.0.0.0/0 is not an allow-list; leave allowedCidrs empty for open access');

@@ -37,7 +37,10 @@ export function createApp(options: CreateAppOptions = {}): DualnovaApp {
     ...(options.outdir ? { outdir: options.outdir } : {}),
     ...(options.cfnValidation === false ? { builtinCloudFormationValidation: false } : {}),
   });
-  const config = loadDeployConfig({ context: app.node.getAllContext() as Record<string, unknown>, processEnv: options.processEnv ?? process.env });
+  const config = loadDeployConfig({
+    context: app.node.getAllContext() as Record<string, unknown>,
+    processEnv: options.processEnv ?? process.env,
+  });
   const stack = new DualnovaStack(app, `Dualnova-${config.envName}`, { config, imageDirectory: REPO_ROOT });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack, config };

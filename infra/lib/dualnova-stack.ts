@@ -111,7 +111,11 @@ export class DualnovaStack extends Stack {
       login,
     });
     if (config.waf) {
-      new WebAcl(this, 'Waf', { envName: config.envName, loadBalancerArn: this.loadBalancer.alb.loadBalancerArn, rateLimitPer5Min: config.wafRateLimitPer5Min });
+      new WebAcl(this, 'Waf', {
+        envName: config.envName,
+        loadBalancerArn: this.loadBalancer.alb.loadBalancerArn,
+        rateLimitPer5Min: config.wafRateLimitPer5Min,
+      });
     }
 
     this.catalogueInput = {
@@ -188,7 +192,9 @@ export class DualnovaStack extends Stack {
     });
     this.database?.cluster.connections.allowDefaultPortFrom(this.app.securityGroup, 'PostgreSQL from the dualnova tasks');
 
-    const notifications = config.alarmEmail ? new Notifications(this, 'Notifications', { envName: config.envName, email: config.alarmEmail }) : undefined;
+    const notifications = config.alarmEmail
+      ? new Notifications(this, 'Notifications', { envName: config.envName, email: config.alarmEmail })
+      : undefined;
     const modelIds = [...new Set([config.fastModelId, config.detailModelId])];
     this.alarms = new Alarms(this, 'Alarms', {
       prefix: alarmPrefix,
@@ -227,7 +233,10 @@ export class DualnovaStack extends Stack {
 
     const url = this.loadBalancer.url(config.domainName);
     new CfnOutput(this, 'Url', { value: url, description: 'Open this (point domainName at LoadBalancerDnsName first, if set)' });
-    new CfnOutput(this, 'LoadBalancerDnsName', { value: this.loadBalancer.alb.loadBalancerDnsName, description: 'CNAME / alias target for domainName' });
+    new CfnOutput(this, 'LoadBalancerDnsName', {
+      value: this.loadBalancer.alb.loadBalancerDnsName,
+      description: 'CNAME / alias target for domainName',
+    });
     new CfnOutput(this, 'ClusterName', { value: this.app.cluster.clusterName });
     new CfnOutput(this, 'ServiceName', { value: this.app.service.serviceName });
     new CfnOutput(this, 'LogGroupName', { value: this.app.logGroup.logGroupName });
@@ -235,9 +244,13 @@ export class DualnovaStack extends Stack {
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${dashboard.dashboard.dashboardName}`,
     });
-    new CfnOutput(this, 'AlarmNamePrefix', { value: alarmPrefix, description: `usage alarms: ${appAlarmPrefix}-*, service alarms: ${alarmPrefix}-service-*` });
+    new CfnOutput(this, 'AlarmNamePrefix', {
+      value: alarmPrefix,
+      description: `usage alarms: ${appAlarmPrefix}-*, service alarms: ${alarmPrefix}-service-*`,
+    });
     if (this.database) new CfnOutput(this, 'DatabaseSecretArn', { value: this.database.secret.secretArn });
-    if (login) new CfnOutput(this, 'UserPoolId', { value: login.userPool.userPoolId, description: 'Create staff users here (admin-create-user)' });
+    if (login)
+      new CfnOutput(this, 'UserPoolId', { value: login.userPool.userPoolId, description: 'Create staff users here (admin-create-user)' });
     if (notifications) new CfnOutput(this, 'AlarmTopicArn', { value: notifications.topic.topicArn });
   }
 }

@@ -29,7 +29,9 @@ export function selectModels(settings: Settings, clients: AwsClients, env: NodeJ
   if (provider === 'auto') {
     const source = detectCredentialSource(env);
     provider = source ? 'bedrock' : 'offline';
-    reason = source ? `AWS credentials found (${source})` : 'no AWS credentials found; set MODEL_PROVIDER=bedrock or configure AWS credentials to use Nova';
+    reason = source
+      ? `AWS credentials found (${source})`
+      : 'no AWS credentials found; set MODEL_PROVIDER=bedrock or configure AWS credentials to use Nova';
   }
 
   if (provider === 'bedrock') {

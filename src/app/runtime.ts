@@ -97,12 +97,16 @@ export async function createRuntime(settings: Settings, logger: Logger, options:
     : undefined;
 
   const models = selectModels(settings, clients);
-  logger.info({ provider: models.provider, reason: models.reason, fast: models.relay.overview.modelId, detail: models.relay.detail.modelId }, 'model provider selected');
+  logger.info(
+    { provider: models.provider, reason: models.reason, fast: models.relay.overview.modelId, detail: models.relay.detail.modelId },
+    'model provider selected',
+  );
   // Dependency registry (src/aws): checks in the background, never on the request path; real model and
   // knowledge-base calls report what they see, and a knowledge base known to be unusable is skipped.
   const dependencies = createDependencyMonitor({ settings, clients, store, provider: models.provider, logger });
   observeRelayModels(models.relay, dependencies);
-  const knowledgeBase = bedrockKb && settings.knowledgeBaseId ? observeRetriever(bedrockKb, dependencies, settings.knowledgeBaseId) : undefined;
+  const knowledgeBase =
+    bedrockKb && settings.knowledgeBaseId ? observeRetriever(bedrockKb, dependencies, settings.knowledgeBaseId) : undefined;
   if (options.checkDependencies !== false) dependencies.start();
 
   // Token accounting (src/usage): price book, ledger with budget counters and EMF lines, daily
@@ -148,12 +152,25 @@ export async function createRuntime(settings: Settings, logger: Logger, options:
     glossary: () => glossaryReloader.current(),
     prompts: () => prompts,
     ...(translationModel
-      ? { questionTranslator: new QuestionTranslator({ model: translationModel, prompts: () => prompts, timeoutMs: settings.translationTimeoutMs, price }) }
-      : { offline: { reason: 'offline mode has no model that can translate', catalogue: localIndex.documents().map(({ id, title }) => ({ id, title })) } }),
+      ? {
+          questionTranslator: new QuestionTranslator({
+            model: translationModel,
+            prompts: () => prompts,
+            timeoutMs: settings.translationTimeoutMs,
+            price,
+          }),
+        }
+      : {
+          offline: {
+            reason: 'offline mode has no model that can translate',
+            catalogue: localIndex.documents().map(({ id, title }) => ({ id, title })),
+          },
+        }),
   });
   const translator = new Translator({
     model: translationModel,
-    unavailableReason: 'Translation needs a model, and dualnova runs in offline mode (no model provider). Set MODEL_PROVIDER=bedrock (with AWS credentials) or MODEL_PROVIDER=openai to translate.',
+    unavailableReason:
+      'Translation needs a model, and dualnova runs in offline mode (no model provider). Set MODEL_PROVIDER=bedrock (with AWS credentials) or MODEL_PROVIDER=openai to translate.',
     prompts: () => prompts,
     glossary: () => glossaryReloader.current(),
     staffLanguage: settings.staffLanguage,

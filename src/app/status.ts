@@ -24,7 +24,10 @@ export function buildStatus({ settings, models, kbDocsDir, documents, dependenci
   const local: DependencyStatus = {
     name: DEPENDENCY.localKnowledgeBase,
     state: documents > 0 ? 'ok' : 'degraded',
-    detail: documents > 0 ? `${documents} documents indexed from ${kbDocsDir}` : `no documents found in ${kbDocsDir}; run \`dualnova ingest DIR\` or set KB_DOCS_DIR`,
+    detail:
+      documents > 0
+        ? `${documents} documents indexed from ${kbDocsDir}`
+        : `no documents found in ${kbDocsDir}; run \`dualnova ingest DIR\` or set KB_DOCS_DIR`,
     ...(documents > 0 ? {} : { fix: 'Run `dualnova ingest DIR` or set KB_DOCS_DIR to a folder of markdown/text documents.' }),
     checkedAt: now,
   };
@@ -49,7 +52,10 @@ export function buildStatus({ settings, models, kbDocsDir, documents, dependenci
 }
 
 /** /readyz: ready when chat can be served; otherwise one reason per failing dependency. */
-export function readinessOf({ models, dependencies }: Pick<StatusInputs, 'models' | 'dependencies'>): { ready: boolean; reasons: string[] } {
+export function readinessOf({ models, dependencies }: Pick<StatusInputs, 'models' | 'dependencies'>): {
+  ready: boolean;
+  reasons: string[];
+} {
   const reasons = chatBlockers(models, dependencies);
   return { ready: reasons.length === 0, reasons };
 }
@@ -84,11 +90,17 @@ function chatFeature(models: ModelSelection, dependencies: DependencyMonitor): F
     const [bad] = parts.filter((p) => p.view?.blocking);
     if (bad) {
       const other = parts.find((p) => p !== bad);
-      return { available: true, reason: `the ${bad.part} model cannot be used (${bad.view?.detail}); answers come from the ${other?.part} model only` };
+      return {
+        available: true,
+        reason: `the ${bad.part} model cannot be used (${bad.view?.detail}); answers come from the ${other?.part} model only`,
+      };
     }
     const unverified = parts.filter((p) => p.view && !p.view.pending && !WORKING.has(p.view.state));
     if (unverified.length > 0) {
-      return { available: true, reason: `model access not verified: ${[...new Set(unverified.map((p) => (p.view ? describe(p.view) : '')))].join('; ')}` };
+      return {
+        available: true,
+        reason: `model access not verified: ${[...new Set(unverified.map((p) => (p.view ? describe(p.view) : '')))].join('; ')}`,
+      };
     }
   }
   if (blockers.length > 0) return { available: false, reason: blockers.join('; ') };
@@ -123,7 +135,8 @@ function cloudWatchFeature(dependencies: DependencyMonitor, action: string, labe
   if (!view || view.pending) return { available: true, reason: `${label}: not checked yet` };
   const check = view.source === 'observed' ? undefined : view.checks?.find((c) => c.action === action);
   const state = check?.state ?? view.state;
-  if (WORKING.has(state)) return state === 'ok' ? { available: true } : { available: true, reason: `${label}: ${check?.detail ?? view.detail}` };
+  if (WORKING.has(state))
+    return state === 'ok' ? { available: true } : { available: true, reason: `${label}: ${check?.detail ?? view.detail}` };
   if (state === 'denied') {
     const missing = check ? (check.detail.match(/needs ([a-z0-9-]+:[A-Za-z0-9]+)/)?.[1] ?? action) : (view.missingPermission ?? action);
     return { available: false, reason: `${label} unavailable: missing ${missing} on the app's IAM role` };

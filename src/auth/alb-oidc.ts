@@ -58,14 +58,19 @@ function parseJsonObject(segment: string, what: string): Record<string, unknown>
   } catch {
     throw new AuthenticationError('malformed', `the ${what} is not base64url JSON`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AuthenticationError('malformed', `the ${what} is not a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new AuthenticationError('malformed', `the ${what} is not a JSON object`);
   return value as Record<string, unknown>;
 }
 
 function groupsFrom(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string' && g !== '');
   // Some IdPs send one string ("a,b" or "[a, b]" or "a b").
-  if (typeof value === 'string') return value.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .replace(/^\[|\]$/g, '')
+      .split(/[\s,]+/)
+      .filter(Boolean);
   return [];
 }
 
@@ -176,14 +181,17 @@ export class AlbOidcVerifier {
     if (headerValue === undefined || headerValue.trim() === '') throw new AuthenticationError('missing', 'no x-amzn-oidc-data header');
     if (headerValue.length > MAX_HEADER_CHARS) throw new AuthenticationError('malformed', 'x-amzn-oidc-data is too long');
     const segments = headerValue.trim().split('.');
-    if (segments.length !== 3 || !segments.every((s) => SEGMENT.test(s))) throw new AuthenticationError('malformed', 'x-amzn-oidc-data is not header.payload.signature');
+    if (segments.length !== 3 || !segments.every((s) => SEGMENT.test(s)))
+      throw new AuthenticationError('malformed', 'x-amzn-oidc-data is not header.payload.signature');
     const [headerSegment, payloadSegment, signatureSegment] = segments as [string, string, string];
 
     const header = parseJsonObject(headerSegment, 'JWT header');
     if (header.alg !== 'ES256') throw new AuthenticationError('unsupported_algorithm', `alg ${JSON.stringify(header.alg)} is not ES256`);
-    if (header.signer !== this.options.albArn) throw new AuthenticationError('wrong_signer', `signed by ${JSON.stringify(header.signer)}, not the configured ALB`);
+    if (header.signer !== this.options.albArn)
+      throw new AuthenticationError('wrong_signer', `signed by ${JSON.stringify(header.signer)}, not the configured ALB`);
     const nowSeconds = this.now() / 1000;
-    if (header.exp !== undefined && (typeof header.exp !== 'number' || header.exp <= nowSeconds)) throw new AuthenticationError('expired', 'the header exp has passed');
+    if (header.exp !== undefined && (typeof header.exp !== 'number' || header.exp <= nowSeconds))
+      throw new AuthenticationError('expired', 'the header exp has passed');
     if (typeof header.kid !== 'string' || !KID.test(header.kid)) throw new AuthenticationError('malformed', 'missing or invalid kid');
 
     const signature = decodeSegment(signatureSegment);
@@ -196,8 +204,10 @@ export class AlbOidcVerifier {
     }
 
     const claims = parseJsonObject(payloadSegment, 'JWT payload');
-    if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) throw new AuthenticationError('expired', 'the token has expired (or carries no exp)');
-    if (typeof claims.sub !== 'string' || claims.sub === '' || claims.sub.length > 256) throw new AuthenticationError('missing_subject', 'no sub claim');
+    if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds)
+      throw new AuthenticationError('expired', 'the token has expired (or carries no exp)');
+    if (typeof claims.sub !== 'string' || claims.sub === '' || claims.sub.length > 256)
+      throw new AuthenticationError('missing_subject', 'no sub claim');
     const groups = [...new Set([...groupsFrom(claims[this.options.groupsClaim]), ...groupsFrom(claims.groups)])];
     const email = typeof claims.email === 'string' && claims.email.length <= 320 ? claims.email : undefined;
     return {

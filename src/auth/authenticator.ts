@@ -23,7 +23,9 @@ export interface Authenticator {
 
 /** What token authentication needs from the token store (src/store/tokens.ts implements it). */
 export interface TokenLookup {
-  findByToken(token: string): Promise<{ id: string; name: string; role: Role; revokedAt: string | null; lastUsedAt: string | null } | undefined>;
+  findByToken(
+    token: string,
+  ): Promise<{ id: string; name: string; role: Role; revokedAt: string | null; lastUsedAt: string | null } | undefined>;
   touch(info: { id: string; lastUsedAt: string | null }): Promise<void>;
 }
 
@@ -41,7 +43,8 @@ export function tokenAuthenticator(tokens: TokenLookup, onTouchError: (error: un
     async authenticate(credentials) {
       const token = bearerToken(credentials.authorization);
       if (token === undefined) throw new AuthenticationError('missing', 'no Authorization header');
-      if (token === null || !looksLikeApiToken(token)) throw new AuthenticationError('malformed', 'the Authorization header is not "Bearer dn_…"');
+      if (token === null || !looksLikeApiToken(token))
+        throw new AuthenticationError('malformed', 'the Authorization header is not "Bearer dn_…"');
       const info = await tokens.findByToken(token);
       if (!info) throw new AuthenticationError('unknown_token', 'unknown token');
       if (info.revokedAt !== null) throw new AuthenticationError('revoked', `token "${info.name}" was revoked at ${info.revokedAt}`);

@@ -28,7 +28,10 @@ export class AuthenticationError extends Error {
  */
 export class AuthenticationUnavailableError extends Error {
   override readonly name = 'AuthenticationUnavailableError';
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
   }
 }

@@ -31,7 +31,11 @@ export const CLIENT_POLICY = {
   // disableConcurrentStreams keeps the SDK's own default for these clients (one session per stream).
   bedrockRuntime: { maxAttempts: 3, retryMode: 'standard', requestHandler: { requestTimeout: 60_000, disableConcurrentStreams: true } },
   // Retrieve is on the chat path too, with the local knowledge base as fallback: give up after 15 s of silence.
-  bedrockAgentRuntime: { maxAttempts: 3, retryMode: 'standard', requestHandler: { requestTimeout: 15_000, disableConcurrentStreams: true } },
+  bedrockAgentRuntime: {
+    maxAttempts: 3,
+    retryMode: 'standard',
+    requestHandler: { requestTimeout: 15_000, disableConcurrentStreams: true },
+  },
   // Control-plane and monitoring reads are cheap and run in the background: adaptive mode backs off
   // (client-side rate limiting) when the service throttles, instead of adding to the storm.
   bedrock: { maxAttempts: 3, retryMode: 'adaptive', requestHandler: http1(3_000, 10_000) },

@@ -7,7 +7,9 @@ export type CredentialSource = 'environment' | 'profile' | 'container' | 'web-id
 function profileExists(file: string, profile: string, configStyle: boolean): boolean {
   if (!existsSync(file)) return false;
   const header = configStyle && profile !== 'default' ? `[profile ${profile}]` : `[${profile}]`;
-  return readFileSync(file, 'utf8').split(/\r?\n/).some((line) => line.trim() === header);
+  return readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .some((line) => line.trim() === header);
 }
 
 /**

@@ -26,7 +26,8 @@ export type ResourceScope =
   /** No IAM permission is needed. */
   | 'none';
 
-export type AwsService = 'bedrock-runtime' | 'bedrock' | 'bedrock-agent' | 'bedrock-agent-runtime' | 'cloudwatch' | 'secrets-manager' | 'sts';
+export type AwsService =
+  'bedrock-runtime' | 'bedrock' | 'bedrock-agent' | 'bedrock-agent-runtime' | 'cloudwatch' | 'secrets-manager' | 'sts';
 
 export interface CatalogueEntry {
   service: AwsService;

@@ -66,11 +66,19 @@ export function modelResources(modelId: string, region: string, accountId: strin
       // Its underlying model is not visible in the id; grant the profile only (see docs/operations.md).
       return { invoke: [modelId], profiles: [modelId], foundationModels: [] };
     }
-    return { invoke: [modelId, `arn:${arnPartition}:bedrock:*::foundation-model/${baseModelId(id)}`], profiles: [modelId], foundationModels: [] };
+    return {
+      invoke: [modelId, `arn:${arnPartition}:bedrock:*::foundation-model/${baseModelId(id)}`],
+      profiles: [modelId],
+      foundationModels: [],
+    };
   }
   if (PROFILE_ID.test(modelId)) {
     const profileArn = `arn:${partition}:bedrock:${region}:${accountId}:inference-profile/${modelId}`;
-    return { invoke: [profileArn, `arn:${partition}:bedrock:*::foundation-model/${baseModelId(modelId)}`], profiles: [profileArn], foundationModels: [] };
+    return {
+      invoke: [profileArn, `arn:${partition}:bedrock:*::foundation-model/${baseModelId(modelId)}`],
+      profiles: [profileArn],
+      foundationModels: [],
+    };
   }
   const foundationArn = `arn:${partition}:bedrock:${region}::foundation-model/${modelId}`;
   return { invoke: [foundationArn], profiles: [], foundationModels: [foundationArn] };
@@ -109,7 +117,13 @@ export function iamPolicyStatements(input: {
   settingsSecretArn?: string;
   alarmNamePrefix: string;
   metricsNamespace?: string;
-}): Array<{ Sid: string; Effect: 'Allow'; Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string | string[]>> }> {
+}): Array<{
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}> {
   const { region, accountId } = input;
   const partition = partitionOf(region);
   const models = unique([input.fastModelId, input.detailModelId]).map((id) => modelResources(id, region, accountId));
@@ -120,9 +134,21 @@ export function iamPolicyStatements(input: {
     statements.push({ Sid, Effect: 'Allow', Action, Resource: unique(Resource), ...(Condition ? { Condition } : {}) });
   };
 
-  add('InvokeModels', 'model', models.flatMap((m) => m.invoke));
-  add('ReadInferenceProfiles', 'inference-profile', models.flatMap((m) => m.profiles));
-  add('ReadFoundationModels', 'foundation-model', models.flatMap((m) => m.foundationModels));
+  add(
+    'InvokeModels',
+    'model',
+    models.flatMap((m) => m.invoke),
+  );
+  add(
+    'ReadInferenceProfiles',
+    'inference-profile',
+    models.flatMap((m) => m.profiles),
+  );
+  add(
+    'ReadFoundationModels',
+    'foundation-model',
+    models.flatMap((m) => m.foundationModels),
+  );
   if (input.knowledgeBaseId) {
     add('KnowledgeBase', 'knowledge-base', [`arn:${partition}:bedrock:${region}:${accountId}:knowledge-base/${input.knowledgeBaseId}`]);
   }

@@ -66,7 +66,12 @@ export class DependencyMonitor {
     for (const definition of definitions) {
       const entry: Entry = definition.probe
         ? { definition, result: PENDING, checkedAt: this.now(), pending: true }
-        : { definition, result: definition.fixed ?? { state: 'unconfigured', detail: 'not configured' }, checkedAt: this.now(), pending: false };
+        : {
+            definition,
+            result: definition.fixed ?? { state: 'unconfigured', detail: 'not configured' },
+            checkedAt: this.now(),
+            pending: false,
+          };
       this.entries.set(definition.name, entry);
     }
   }
@@ -170,12 +175,20 @@ export class DependencyMonitor {
     const current = entry.observed;
     const base = { name: entry.definition.name, required: entry.definition.required };
     if (current) return { ...current.result, ...base, checkedAt: new Date(current.at), pending: false, source: 'observed' };
-    return { ...entry.result, ...base, checkedAt: new Date(entry.checkedAt), pending: entry.pending, source: entry.definition.probe ? 'check' : 'fixed' };
+    return {
+      ...entry.result,
+      ...base,
+      checkedAt: new Date(entry.checkedAt),
+      pending: entry.pending,
+      source: entry.definition.probe ? 'check' : 'fixed',
+    };
   }
 
   /** One log line per change of state (or of the refused permission), never one per check. */
   private publish(entry: Entry): void {
-    const view = entry.observed ? { ...entry.observed.result, source: 'observed' } : { ...entry.result, source: entry.definition.probe ? 'check' : 'fixed' };
+    const view = entry.observed
+      ? { ...entry.observed.result, source: 'observed' }
+      : { ...entry.result, source: entry.definition.probe ? 'check' : 'fixed' };
     if (entry.pending && !entry.observed) return;
     const key = `${view.state}|${view.missingPermission ?? ''}|${view.blocking ? 'blocking' : ''}`;
     if (entry.logged === key) return;

@@ -42,7 +42,12 @@ function retrievalObservation(error: RetrievalError, knowledgeBaseId: string): P
       };
     }
     case 'not_found':
-      return { state: 'error', detail: `knowledge base ${knowledgeBaseId}: not found on a chat request (${detail})`, fix: 'Check KNOWLEDGE_BASE_ID and BEDROCK_REGION.', blocking: true };
+      return {
+        state: 'error',
+        detail: `knowledge base ${knowledgeBaseId}: not found on a chat request (${detail})`,
+        fix: 'Check KNOWLEDGE_BASE_ID and BEDROCK_REGION.',
+        blocking: true,
+      };
     case 'unavailable':
       // An HTTP status means the service answered (5xx, retried already): not a reason to stop asking it.
       if (/\(HTTP \d+\)/.test(detail)) return { state: 'error', detail: `knowledge base ${knowledgeBaseId}: a search failed (${detail})` };
@@ -71,7 +76,11 @@ export function observeRetriever(retriever: Retriever, monitor: DependencyMonito
     async retrieve(query, options) {
       const view = monitor.view(name);
       if (view?.blocking) {
-        throw new RetrievalError(view.state === 'denied' ? 'denied' : 'unavailable', `${knowledgeBaseReason(view)}.`, `skipped: ${view.detail}`);
+        throw new RetrievalError(
+          view.state === 'denied' ? 'denied' : 'unavailable',
+          `${knowledgeBaseReason(view)}.`,
+          `skipped: ${view.detail}`,
+        );
       }
       try {
         const documents = await retriever.retrieve(query, options);
@@ -100,7 +109,12 @@ function modelObservation(error: ModelError, modelId: string): ProbeResult | und
     };
   }
   if (error.code === 'invalid_request' && /on demand|inference profile/i.test(error.message)) {
-    return { state: 'error', detail: `model ${modelId}: ${error.message}`, fix: 'Set FAST_MODEL_ID / DETAIL_MODEL_ID to an inference profile id.', blocking: true };
+    return {
+      state: 'error',
+      detail: `model ${modelId}: ${error.message}`,
+      fix: 'Set FAST_MODEL_ID / DETAIL_MODEL_ID to an inference profile id.',
+      blocking: true,
+    };
   }
   return undefined;
 }

@@ -90,7 +90,11 @@ function trackAttempts(command: TrackableCommand): () => unknown {
  * request), and the promise is raced against the deadline too, because credential resolution
  * runs before the SDK looks at the signal. Pass the command to learn what a retried attempt saw.
  */
-export async function callWithDeadline<T>(call: (signal: AbortSignal) => Promise<T>, context: ProbeContext, command?: TrackableCommand): Promise<CallOutcome<T>> {
+export async function callWithDeadline<T>(
+  call: (signal: AbortSignal) => Promise<T>,
+  context: ProbeContext,
+  command?: TrackableCommand,
+): Promise<CallOutcome<T>> {
   const started = performance.now();
   const lastAttemptError = command ? trackAttempts(command) : () => undefined;
   const deadline = AbortSignal.timeout(context.timeoutMs);
@@ -111,7 +115,11 @@ export async function callWithDeadline<T>(call: (signal: AbortSignal) => Promise
     const attempt = timedOut ? lastAttemptError() : undefined;
     if (attempt !== undefined) {
       const failure = describeAwsError(attempt);
-      return { ok: false, failure: { ...failure, summary: `${failure.summary} (still retrying when the ${context.timeoutMs} ms deadline passed)` }, latencyMs };
+      return {
+        ok: false,
+        failure: { ...failure, summary: `${failure.summary} (still retrying when the ${context.timeoutMs} ms deadline passed)` },
+        latencyMs,
+      };
     }
     return { ok: false, failure: describeAwsError(error, { timedOut, timeoutMs: context.timeoutMs }), latencyMs };
   } finally {
@@ -136,7 +144,12 @@ export function failureResult(failure: AwsFailure, action: string, what: string,
         latencyMs,
       };
     case 'credentials':
-      return { state: 'denied', detail: `${what}: ${failure.summary}`, fix: 'Check the credentials the app runs with (expired session? wrong access key?).', latencyMs };
+      return {
+        state: 'denied',
+        detail: `${what}: ${failure.summary}`,
+        fix: 'Check the credentials the app runs with (expired session? wrong access key?).',
+        latencyMs,
+      };
     case 'no-credentials':
       return {
         state: 'unconfigured',
@@ -145,7 +158,12 @@ export function failureResult(failure: AwsFailure, action: string, what: string,
         latencyMs,
       };
     case 'throttled':
-      return { state: 'degraded', detail: `${what}: ${failure.summary}`, fix: 'Usually passes on its own; if it persists, look for other callers in the account or ask for a higher quota.', latencyMs };
+      return {
+        state: 'degraded',
+        detail: `${what}: ${failure.summary}`,
+        fix: 'Usually passes on its own; if it persists, look for other callers in the account or ask for a higher quota.',
+        latencyMs,
+      };
     case 'timeout':
       return {
         state: 'unreachable',
@@ -161,7 +179,12 @@ export function failureResult(failure: AwsFailure, action: string, what: string,
         latencyMs,
       };
     case 'server':
-      return { state: 'error', detail: `${what}: ${failure.summary}`, fix: 'An AWS-side failure; it is retried on the next check. See the AWS Health Dashboard if it persists.', latencyMs };
+      return {
+        state: 'error',
+        detail: `${what}: ${failure.summary}`,
+        fix: 'An AWS-side failure; it is retried on the next check. See the AWS Health Dashboard if it persists.',
+        latencyMs,
+      };
     default:
       return { state: 'error', detail: `${what}: ${failure.summary}`, latencyMs };
   }
@@ -243,12 +266,20 @@ export async function probeCloudWatch(client: CloudWatchClient, alarmNamePrefix:
 }
 
 function withResult(action: string, result: ProbeResult): DependencyCheck & { result: ProbeResult } {
-  return { action, state: result.state, detail: result.detail, ...(result.latencyMs === undefined ? {} : { latencyMs: result.latencyMs }), result };
+  return {
+    action,
+    state: result.state,
+    detail: result.detail,
+    ...(result.latencyMs === undefined ? {} : { latencyMs: result.latencyMs }),
+    result,
+  };
 }
 
 function describeBedrockMetrics(metrics: Array<{ Dimensions?: Array<{ Name?: string; Value?: string }> }>, more: boolean): string {
   if (metrics.length === 0) return 'AWS/Bedrock metrics readable; none yet (they appear after the first model call in this region)';
-  const models = new Set(metrics.flatMap((m) => (m.Dimensions ?? []).filter((d) => d.Name === 'ModelId' && d.Value).map((d) => d.Value as string)));
+  const models = new Set(
+    metrics.flatMap((m) => (m.Dimensions ?? []).filter((d) => d.Name === 'ModelId' && d.Value).map((d) => d.Value as string)),
+  );
   const list = [...models].slice(0, 4).join(', ');
   return `AWS/Bedrock metrics readable (${metrics.length}${more ? '+' : ''} metrics${models.size > 0 ? ` for ${list}${models.size > 4 ? ', …' : ''}` : ''})`;
 }
@@ -265,10 +296,17 @@ export async function probeModel(client: BedrockClient, modelId: string, region:
     const outcome = await callWithDeadline((abortSignal) => client.send(command, { abortSignal }), context, command);
     if (!outcome.ok) return modelFailure(outcome.failure, ACTION.inferenceProfile, modelId, region, outcome.latencyMs);
     const profile = outcome.value;
-    const regions = [...new Set((profile.models ?? []).flatMap((m) => (m.modelArn ? [m.modelArn.split(':')[3] ?? ''] : [])).filter(Boolean))];
+    const regions = [
+      ...new Set((profile.models ?? []).flatMap((m) => (m.modelArn ? [m.modelArn.split(':')[3] ?? ''] : [])).filter(Boolean)),
+    ];
     const routes = regions.length > 0 ? `; routes to ${regions.join(', ')}` : '';
     if (profile.status !== undefined && profile.status !== 'ACTIVE') {
-      return { state: 'error', detail: `inference profile ${modelId} is ${profile.status}${routes}`, blocking: true, latencyMs: outcome.latencyMs };
+      return {
+        state: 'error',
+        detail: `inference profile ${modelId} is ${profile.status}${routes}`,
+        blocking: true,
+        latencyMs: outcome.latencyMs,
+      };
     }
     return {
       state: 'ok',
@@ -306,7 +344,9 @@ export async function probeModel(client: BedrockClient, modelId: string, region:
 
 function modelFailure(failure: AwsFailure, action: string, modelId: string, region: string, latencyMs: number): ProbeResult {
   if (failure.kind === 'not-found' || (failure.kind === 'invalid' && /ValidationException/.test(failure.name))) {
-    const suggestion = isInferenceProfileId(modelId) ? '' : ` (Nova models are invoked through inference profiles, e.g. ${inferenceProfileFor(modelId, region)})`;
+    const suggestion = isInferenceProfileId(modelId)
+      ? ''
+      : ` (Nova models are invoked through inference profiles, e.g. ${inferenceProfileFor(modelId, region)})`;
     return {
       state: 'error',
       detail: `model ${modelId} does not exist in ${region}: ${failure.summary}${suggestion}`,
@@ -324,7 +364,12 @@ function modelFailure(failure: AwsFailure, action: string, modelId: string, regi
   return result;
 }
 
-export async function probeKnowledgeBase(client: BedrockAgentClient, knowledgeBaseId: string, region: string, context: ProbeContext): Promise<ProbeResult> {
+export async function probeKnowledgeBase(
+  client: BedrockAgentClient,
+  knowledgeBaseId: string,
+  region: string,
+  context: ProbeContext,
+): Promise<ProbeResult> {
   const command = new GetKnowledgeBaseCommand({ knowledgeBaseId });
   const outcome = await callWithDeadline((abortSignal) => client.send(command, { abortSignal }), context, command);
   const what = `knowledge base ${knowledgeBaseId}`;
@@ -388,7 +433,10 @@ export async function probeSecret(client: SecretsManagerClient, secretId: string
     };
   }
   const changed = secret.LastChangedDate ? `, last changed ${secret.LastChangedDate.toISOString()}` : '';
-  const kms = secret.KmsKeyId && !secret.KmsKeyId.endsWith('alias/aws/secretsmanager') ? `; encrypted with ${secret.KmsKeyId} (reading it also needs kms:Decrypt on that key)` : '';
+  const kms =
+    secret.KmsKeyId && !secret.KmsKeyId.endsWith('alias/aws/secretsmanager')
+      ? `; encrypted with ${secret.KmsKeyId} (reading it also needs kms:Decrypt on that key)`
+      : '';
   return {
     state: 'ok',
     detail: `${what} readable (${secret.ARN ?? secretId}${changed})${kms}; settings are read from it at start-up`,
@@ -407,7 +455,10 @@ export async function probeDatabase(store: Store, description: string, context: 
   return {
     state,
     detail: `${description}: ${failure.kind === 'timeout' ? failure.summary : failure.message}`,
-    fix: store.kind === 'postgres' ? 'Check that PostgreSQL is up and reachable from the app (DATABASE_URL / DB_HOST).' : `Check the disk and permissions of the data folder.`,
+    fix:
+      store.kind === 'postgres'
+        ? 'Check that PostgreSQL is up and reachable from the app (DATABASE_URL / DB_HOST).'
+        : `Check the disk and permissions of the data folder.`,
     blocking: true,
     latencyMs: outcome.latencyMs,
   };

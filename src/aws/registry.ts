@@ -49,7 +49,11 @@ export function awsAccess(settings: Settings, env: NodeJS.ProcessEnv = process.e
   const source = detectCredentialSource(env);
   if (source) return { enabled: true, source, reason: `AWS credentials found (${source})` };
   if (settings.modelProvider === 'bedrock') {
-    return { enabled: true, source: 'default-chain', reason: 'MODEL_PROVIDER=bedrock: the SDK credential chain (including the EC2 instance role) is used' };
+    return {
+      enabled: true,
+      source: 'default-chain',
+      reason: 'MODEL_PROVIDER=bedrock: the SDK credential chain (including the EC2 instance role) is used',
+    };
   }
   return { enabled: false, source: null, reason: 'no AWS credentials found' };
 }
@@ -79,7 +83,11 @@ export function dependencyDefinitions({ settings, clients, store, provider, env 
   const modelIds = [...new Set([settings.fastModelId, settings.detailModelId])];
   if (provider === 'bedrock') {
     for (const modelId of modelIds) {
-      definitions.push({ name: DEPENDENCY.model(modelId), required: true, probe: (context) => probeModel(clients.bedrock(region), modelId, region, context) });
+      definitions.push({
+        name: DEPENDENCY.model(modelId),
+        required: true,
+        probe: (context) => probeModel(clients.bedrock(region), modelId, region, context),
+      });
     }
   } else if (settings.modelProvider === 'auto' && !access.enabled) {
     // Shown so the operator sees what AWS credentials would switch on.
@@ -100,18 +108,34 @@ export function dependencyDefinitions({ settings, clients, store, provider, env 
     definitions.push({
       name: DEPENDENCY.knowledgeBase,
       required: false,
-      fixed: { state: 'unconfigured', detail: 'KNOWLEDGE_BASE_ID is not set; answers come from the local knowledge base', fix: 'Set KNOWLEDGE_BASE_ID to search a Bedrock Knowledge Base.' },
+      fixed: {
+        state: 'unconfigured',
+        detail: 'KNOWLEDGE_BASE_ID is not set; answers come from the local knowledge base',
+        fix: 'Set KNOWLEDGE_BASE_ID to search a Bedrock Knowledge Base.',
+      },
     });
   } else if (access.enabled) {
-    definitions.push({ name: DEPENDENCY.knowledgeBase, required: false, probe: (context) => probeKnowledgeBase(clients.bedrockAgent(region), knowledgeBaseId, region, context) });
+    definitions.push({
+      name: DEPENDENCY.knowledgeBase,
+      required: false,
+      probe: (context) => probeKnowledgeBase(clients.bedrockAgent(region), knowledgeBaseId, region, context),
+    });
   } else {
     // Calling Retrieve without credentials would send the SDK looking for them (EC2 metadata): don't.
-    definitions.push({ name: DEPENDENCY.knowledgeBase, required: false, fixed: { ...awsDisabledResult(`knowledge base ${knowledgeBaseId}`), blocking: true } });
+    definitions.push({
+      name: DEPENDENCY.knowledgeBase,
+      required: false,
+      fixed: { ...awsDisabledResult(`knowledge base ${knowledgeBaseId}`), blocking: true },
+    });
   }
 
   definitions.push(
     access.enabled
-      ? { name: DEPENDENCY.cloudwatch, required: false, probe: (context) => probeCloudWatch(clients.cloudwatch(region), settings.alarmNamePrefix, context) }
+      ? {
+          name: DEPENDENCY.cloudwatch,
+          required: false,
+          probe: (context) => probeCloudWatch(clients.cloudwatch(region), settings.alarmNamePrefix, context),
+        }
       : { name: DEPENDENCY.cloudwatch, required: false, fixed: awsDisabledResult('CloudWatch metrics and alarms') },
   );
 
@@ -120,11 +144,18 @@ export function dependencyDefinitions({ settings, clients, store, provider, env 
     definitions.push({
       name: DEPENDENCY.secrets,
       required: false,
-      fixed: { state: 'unconfigured', detail: 'DUALNOVA_SETTINGS_SECRET is not set; settings come from the environment (and SETTINGS_FILE)' },
+      fixed: {
+        state: 'unconfigured',
+        detail: 'DUALNOVA_SETTINGS_SECRET is not set; settings come from the environment (and SETTINGS_FILE)',
+      },
     });
   } else if (access.enabled) {
     const secretsRegion = secretRegion(secretId, settings, env);
-    definitions.push({ name: DEPENDENCY.secrets, required: false, probe: (context) => probeSecret(clients.secretsManager(secretsRegion), secretId, context) });
+    definitions.push({
+      name: DEPENDENCY.secrets,
+      required: false,
+      probe: (context) => probeSecret(clients.secretsManager(secretsRegion), secretId, context),
+    });
   } else {
     definitions.push({ name: DEPENDENCY.secrets, required: false, fixed: awsDisabledResult(`settings secret ${secretId}`) });
   }

@@ -48,7 +48,11 @@ export async function loadSettingsFromSources(options: LoadFromSourcesOptions = 
 }
 
 /** Reads and validates the secret; returns its settings as strings, ready for loadSettings({extra}). */
-export async function readSettingsSecret(secretId: string, region: string, options: LoadFromSourcesOptions = {}): Promise<Record<string, string>> {
+export async function readSettingsSecret(
+  secretId: string,
+  region: string,
+  options: LoadFromSourcesOptions = {},
+): Promise<Record<string, string>> {
   const clients = options.clients ?? new AwsClients();
   const timeoutMs = options.timeoutMs ?? SECRET_READ_TIMEOUT_MS;
   let secretString: string | undefined;
@@ -69,7 +73,10 @@ export async function readSettingsSecret(secretId: string, region: string, optio
     if (!options.clients) clients.destroy();
   }
   if (secretString === undefined) {
-    throw new SettingsSecretError(secretId, binary ? 'holds binary data; it must hold a JSON object as its secret string' : 'has no value (SecretString is empty)');
+    throw new SettingsSecretError(
+      secretId,
+      binary ? 'holds binary data; it must hold a JSON object as its secret string' : 'has no value (SecretString is empty)',
+    );
   }
   return parseSettingsSecret(secretId, secretString);
 }
@@ -97,7 +104,11 @@ function readError(secretId: string, region: string, error: unknown, timedOut: b
       break;
   }
   if (name === 'DecryptionFailure') {
-    return new SettingsSecretError(secretId, 'cannot be decrypted: the role needs kms:Decrypt on the KMS key that encrypts the secret', 'kms:Decrypt');
+    return new SettingsSecretError(
+      secretId,
+      'cannot be decrypted: the role needs kms:Decrypt on the KMS key that encrypts the secret',
+      'kms:Decrypt',
+    );
   }
   if (name === 'InvalidRequestException') {
     return new SettingsSecretError(secretId, `cannot be read: ${failure.message} (is it scheduled for deletion?)`);
@@ -106,7 +117,10 @@ function readError(secretId: string, region: string, error: unknown, timedOut: b
 }
 
 const KNOWN = new Set<string>(SETTING_NAMES);
-const SHAPE = settingsSchema.shape as Record<string, { safeParse(value: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }>;
+const SHAPE = settingsSchema.shape as Record<
+  string,
+  { safeParse(value: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }
+>;
 
 /**
  * The secret's JSON object as settings. Values are checked here, key by key, so that a bad value is
@@ -118,7 +132,10 @@ export function parseSettingsSecret(secretId: string, text: string): Record<stri
     parsed = JSON.parse(text);
   } catch {
     // JSON.parse's message quotes the text: it is not repeated here.
-    throw new SettingsSecretError(secretId, 'is not valid JSON; it must be a JSON object of setting names to values, e.g. {"OPENAI_API_KEY": "..."}');
+    throw new SettingsSecretError(
+      secretId,
+      'is not valid JSON; it must be a JSON object of setting names to values, e.g. {"OPENAI_API_KEY": "..."}',
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`;

@@ -83,8 +83,17 @@ export class ChatService {
     const budget = this.deps.budget;
     let admission: Admission | null = null;
     if (budget) {
-      const plan = planAnswer({ questionLanguage: detectLanguage(input.message, input.uiLanguage), answerLanguage: input.answerLanguage, staffLanguage: this.deps.staffLanguage });
-      admission = await budget.admit({ userId: input.userId, lanes: plan.lanes.length, translation: plan.translateQuestionTo !== null && this.deps.questionTranslator !== undefined, question: input.message });
+      const plan = planAnswer({
+        questionLanguage: detectLanguage(input.message, input.uiLanguage),
+        answerLanguage: input.answerLanguage,
+        staffLanguage: this.deps.staffLanguage,
+      });
+      admission = await budget.admit({
+        userId: input.userId,
+        lanes: plan.lanes.length,
+        translation: plan.translateQuestionTo !== null && this.deps.questionTranslator !== undefined,
+        question: input.message,
+      });
     }
     try {
       await this.answerAdmitted(input, emit, admission);
@@ -138,9 +147,14 @@ export class ChatService {
 
     const ledgerWrites: Promise<void>[] = [];
     if (translation) {
-      ledgerWrites.push(this.recordTranslation(translation, plan.translateQuestionTo ?? detected, conversation.id, assistant.id, input.userId));
+      ledgerWrites.push(
+        this.recordTranslation(translation, plan.translateQuestionTo ?? detected, conversation.id, assistant.id, input.userId),
+      );
       if (!translation.ok && translation.code !== 'cancelled') {
-        emit({ event: 'warning', data: { code: 'translation_failed', message: `${translation.message} Answering from the original question only.` } });
+        emit({
+          event: 'warning',
+          data: { code: 'translation_failed', message: `${translation.message} Answering from the original question only.` },
+        });
       }
     }
     const offline = this.deps.offline;
@@ -157,9 +171,18 @@ export class ChatService {
     const documents = await this.mergeSearches(await originalSearch, translatedSearch ? await translatedSearch : undefined, emit);
     const usageOfTranslation = translation ? [translation] : [];
     if (documents === null) {
-      await conversations.finishAssistantMessage(assistant.id, { content: '', lanes: emptyLanes(lanes), references: [], status: 'failed', translatedQuestion: translatedQuestion ?? null });
+      await conversations.finishAssistantMessage(assistant.id, {
+        content: '',
+        lanes: emptyLanes(lanes),
+        references: [],
+        status: 'failed',
+        translatedQuestion: translatedQuestion ?? null,
+      });
       await Promise.all(ledgerWrites);
-      emit({ event: 'done', data: { messageId: assistant.id, status: 'failed', usage: sumUsage(usageOfTranslation), costUsd: sumCost(usageOfTranslation) } });
+      emit({
+        event: 'done',
+        data: { messageId: assistant.id, status: 'failed', usage: sumUsage(usageOfTranslation), costUsd: sumCost(usageOfTranslation) },
+      });
       return;
     }
 
@@ -172,14 +195,19 @@ export class ChatService {
         if (perLane.sources[lane] !== 'other-language') continue;
         emit({
           event: 'warning',
-          data: { code: 'lane_language_unavailable', message: `No ${LANGUAGE_NAMES[lane]} passage matches this question, and offline mode cannot translate: this lane quotes passages in another language.`, lane },
+          data: {
+            code: 'lane_language_unavailable',
+            message: `No ${LANGUAGE_NAMES[lane]} passage matches this question, and offline mode cannot translate: this lane quotes passages in another language.`,
+            lane,
+          },
         });
       }
     }
 
     const glossary = this.deps.glossary?.() ?? null;
     const documentTexts = (lane: Language) => (perLane?.byLane[lane] ?? documents).map((doc) => `${doc.title}\n${doc.content}`);
-    const glossaryCheck = glossary && !offline ? new AnswerGlossaryCheck(glossary, [input.message, translatedQuestion ?? ''].join('\n'), documentTexts) : null;
+    const glossaryCheck =
+      glossary && !offline ? new AnswerGlossaryCheck(glossary, [input.message, translatedQuestion ?? ''].join('\n'), documentTexts) : null;
 
     const onCall = (call: CallRecord) => ledgerWrites.push(this.recordCall(call, conversation.id, assistant.id, input.userId));
     const relayDeps = this.deps.prompts ? { ...this.deps.relay, prompts: this.deps.prompts() } : this.deps.relay;
@@ -188,11 +216,25 @@ export class ChatService {
       relayDeps,
       (event) => {
         if (event.type === 'delta') emit({ event: 'delta', data: { lane: event.lane, part: event.part, text: event.text } });
-        else if (event.type === 'warning') emit({ event: 'warning', data: { code: event.code, message: event.message, ...(event.lane ? { lane: event.lane } : {}), ...(event.part ? { part: event.part } : {}) } });
+        else if (event.type === 'warning')
+          emit({
+            event: 'warning',
+            data: {
+              code: event.code,
+              message: event.message,
+              ...(event.lane ? { lane: event.lane } : {}),
+              ...(event.part ? { part: event.part } : {}),
+            },
+          });
         else {
           const { result } = event;
           emit({ event: 'part_end', data: partEndData(result) });
-          const mismatch = glossaryCheck?.partEnded({ lane: result.lane, part: result.part, text: result.text, skip: result.model === null || result.status === 'failed' || input.signal.aborted });
+          const mismatch = glossaryCheck?.partEnded({
+            lane: result.lane,
+            part: result.part,
+            text: result.text,
+            skip: result.model === null || result.status === 'failed' || input.signal.aborted,
+          });
           if (mismatch) {
             emit({
               event: 'warning',
@@ -201,7 +243,11 @@ export class ChatService {
                 message: mismatch.message,
                 lane: result.lane,
                 part: result.part,
-                terms: mismatch.violations.map((v) => ({ term: v.term, expected: v.expected, ...(v.found !== undefined ? { found: v.found } : {}) })),
+                terms: mismatch.violations.map((v) => ({
+                  term: v.term,
+                  expected: v.expected,
+                  ...(v.found !== undefined ? { found: v.found } : {}),
+                })),
               },
             });
           }
@@ -214,7 +260,13 @@ export class ChatService {
     const storedLanes = toStoredLanes(lanes, parts);
     const customer = storedLanes.find((l) => l.role === 'customer') ?? storedLanes[0];
     const content = customer ? [customer.parts.overview.text, customer.parts.detail.text].filter((t) => t !== '').join('\n\n') : '';
-    await conversations.finishAssistantMessage(assistant.id, { content, lanes: storedLanes, references, status, translatedQuestion: translatedQuestion ?? null });
+    await conversations.finishAssistantMessage(assistant.id, {
+      content,
+      lanes: storedLanes,
+      references,
+      status,
+      translatedQuestion: translatedQuestion ?? null,
+    });
     await Promise.all(ledgerWrites);
     // The request's whole cost: the question translation plus every part.
     const calls = [...usageOfTranslation, ...parts];
@@ -223,7 +275,10 @@ export class ChatService {
 
   private async history(conversationId: string): Promise<ChatTurn[]> {
     const messages = await this.deps.conversations.messages(conversationId);
-    return messages.slice(-HISTORY_MESSAGES).filter(usableInHistory).map((m) => ({ role: m.role, text: m.content }));
+    return messages
+      .slice(-HISTORY_MESSAGES)
+      .filter(usableInHistory)
+      .map((m) => ({ role: m.role, text: m.content }));
   }
 
   /**
@@ -256,7 +311,11 @@ export class ChatService {
    * Emits the searches' warnings (each once) and merges their rankings by reciprocal rank fusion.
    * Returns null (after an error event) when no search could answer; one failed search of two is a warning.
    */
-  private async mergeSearches(original: SearchOutcome, translated: SearchOutcome | undefined, emit: (event: ChatEvent) => void): Promise<RetrievedDocument[] | null> {
+  private async mergeSearches(
+    original: SearchOutcome,
+    translated: SearchOutcome | undefined,
+    emit: (event: ChatEvent) => void,
+  ): Promise<RetrievedDocument[] | null> {
     const seen = new Set<string>();
     for (const warning of [...original.warnings, ...(translated?.warnings ?? [])]) {
       const key = `${warning.code}\u0000${warning.message}`;
@@ -267,21 +326,33 @@ export class ChatService {
     const lists = [original, translated].filter((o): o is SearchOutcome => o !== undefined);
     const found = lists.map((o) => o.documents).filter((d): d is RetrievedDocument[] => d !== null);
     if (found.length === 0) {
-      const error = original.error ?? translated?.error ?? { code: 'retrieval_failed', message: 'The knowledge base could not be searched.' };
+      const error = original.error ??
+        translated?.error ?? { code: 'retrieval_failed', message: 'The knowledge base could not be searched.' };
       emit({ event: 'error', data: error });
       return null;
     }
     if (translated && found.length === 1) {
       const failed = original.documents === null ? original : translated;
       const which = failed === original ? 'original' : 'translated';
-      emit({ event: 'warning', data: { code: 'retrieval_partial', message: `The search with the ${which} question failed (${failed.error?.message ?? 'unknown error'}); answering from the other search only.` } });
+      emit({
+        event: 'warning',
+        data: {
+          code: 'retrieval_partial',
+          message: `The search with the ${which} question failed (${failed.error?.message ?? 'unknown error'}); answering from the other search only.`,
+        },
+      });
     }
     if (found.length === 1) return found[0] ?? [];
     return reciprocalRankFusion(found, { limit: this.deps.retrieveTopK });
   }
 
   /** Offline mode: each lane's passages in its own language (see documentsPerLane). */
-  private async offlineLaneDocuments(lanes: LanePlan[], question: string, documents: RetrievedDocument[], signal: AbortSignal): Promise<LaneDocuments> {
+  private async offlineLaneDocuments(
+    lanes: LanePlan[],
+    question: string,
+    documents: RetrievedDocument[],
+    signal: AbortSignal,
+  ): Promise<LaneDocuments> {
     const { retriever, retrieveTopK } = this.deps;
     return documentsPerLane({
       lanes: lanes.map((l) => l.lane),
@@ -294,7 +365,13 @@ export class ChatService {
     });
   }
 
-  private async recordTranslation(translation: QuestionTranslation, target: Language, conversationId: string, messageId: string, userId: string | null): Promise<void> {
+  private async recordTranslation(
+    translation: QuestionTranslation,
+    target: Language,
+    conversationId: string,
+    messageId: string,
+    userId: string | null,
+  ): Promise<void> {
     try {
       await this.deps.ledger.record({
         conversationId,
@@ -311,7 +388,10 @@ export class ChatService {
         estimated: false,
       });
     } catch (error) {
-      this.deps.logger.error({ ...errorFields(error), conversationId, messageId, modelId: translation.modelId }, 'usage ledger write failed');
+      this.deps.logger.error(
+        { ...errorFields(error), conversationId, messageId, modelId: translation.modelId },
+        'usage ledger write failed',
+      );
     }
   }
 
@@ -386,7 +466,11 @@ function toStoredLanes(lanes: LanePlan[], parts: PartResult[]): StoredLane[] {
       ...(found.error ? { error: found.error } : {}),
     };
   };
-  return lanes.map((l) => ({ lane: l.lane, role: l.role, parts: { overview: stored(l.lane, 'overview'), detail: stored(l.lane, 'detail') } }));
+  return lanes.map((l) => ({
+    lane: l.lane,
+    role: l.role,
+    parts: { overview: stored(l.lane, 'overview'), detail: stored(l.lane, 'detail') },
+  }));
 }
 
 function sumCost(calls: { costUsd: number | null }[]): number | null {

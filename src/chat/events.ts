@@ -38,7 +38,15 @@ export type ChatEvent =
   | { event: 'delta'; data: { lane: string; part: AnswerPart; text: string } }
   | {
       event: 'part_end';
-      data: { lane: string; part: AnswerPart; model: string | null; usage: TokenUsage; latencyMs: number; costUsd: number | null; status: PartStatus };
+      data: {
+        lane: string;
+        part: AnswerPart;
+        model: string | null;
+        usage: TokenUsage;
+        latencyMs: number;
+        costUsd: number | null;
+        status: PartStatus;
+      };
     }
   | { event: 'warning'; data: { code: string; message: string; lane?: string; part?: AnswerPart; terms?: GlossaryTermIssue[] } }
   | { event: 'error'; data: { code: string; message: string } }

@@ -19,13 +19,15 @@ const SNS_ARN = /^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/
 function positive(value: string | undefined, name: string, integer: boolean): number | undefined | Error {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) return new Error(`--${name} must be a ${integer ? 'whole ' : ''}number above 0`);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    return new Error(`--${name} must be a ${integer ? 'whole ' : ''}number above 0`);
   return n;
 }
 
 export async function runAlarms(args: string[], usage: (problem: string) => number, io: CliIo = process): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'apply' && sub !== 'list') return usage(sub === undefined ? 'alarms needs a subcommand: apply or list' : `unknown alarms subcommand "${sub}"`);
+  if (sub !== 'apply' && sub !== 'list')
+    return usage(sub === undefined ? 'alarms needs a subcommand: apply or list' : `unknown alarms subcommand "${sub}"`);
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
@@ -51,7 +53,8 @@ export async function runAlarms(args: string[], usage: (problem: string) => numb
   const serverErrors = positive(str('server-errors'), 'server-errors', true);
   for (const value of [tokensPerHour, costPerDay, throttles, serverErrors]) if (value instanceof Error) return usage(value.message);
   const snsTopic = str('sns-topic');
-  if (snsTopic !== undefined && !SNS_ARN.test(snsTopic)) return usage('--sns-topic must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)');
+  if (snsTopic !== undefined && !SNS_ARN.test(snsTopic))
+    return usage('--sns-topic must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)');
 
   const context = await openUsageContext(io.env ?? process.env);
   try {
@@ -83,7 +86,9 @@ export async function runAlarms(args: string[], usage: (problem: string) => numb
           for (const name of result.created) io.stdout.write(`created  ${name}\n`);
           for (const name of result.updated) io.stdout.write(`updated  ${name}\n`);
           for (const name of result.deleted) io.stdout.write(`deleted  ${name}\n`);
-          io.stdout.write(`${result.created.length + result.updated.length} alarm(s) under "${prefix}" in ${settings.bedrockRegion}${snsTopic ?? settings.usage.alarms.snsTopicArn ? ' notify the SNS topic' : ' have no notification (give --sns-topic ARN)'}.\n`);
+          io.stdout.write(
+            `${result.created.length + result.updated.length} alarm(s) under "${prefix}" in ${settings.bedrockRegion}${(snsTopic ?? settings.usage.alarms.snsTopicArn) ? ' notify the SNS topic' : ' have no notification (give --sns-topic ARN)'}.\n`,
+          );
         }
         for (const note of result.notes) io.stderr.write(`note: ${note}\n`);
         return 0;
@@ -95,7 +100,8 @@ export async function runAlarms(args: string[], usage: (problem: string) => numb
     try {
       const items = await listAlarms(context.clients.cloudwatch(settings.bedrockRegion), prefix);
       if (values.json) io.stdout.write(`${JSON.stringify({ prefix, region: settings.bedrockRegion, items }, null, 2)}\n`);
-      else if (items.length === 0) io.stdout.write(`No alarms under "${prefix}" in ${settings.bedrockRegion}. Create them with: dualnova alarms apply\n`);
+      else if (items.length === 0)
+        io.stdout.write(`No alarms under "${prefix}" in ${settings.bedrockRegion}. Create them with: dualnova alarms apply\n`);
       else io.stdout.write(formatAlarms(items));
       return 0;
     } catch (error) {
@@ -107,14 +113,18 @@ export async function runAlarms(args: string[], usage: (problem: string) => numb
 }
 
 function noAws(io: CliIo, reason: string): number {
-  io.stderr.write(`dualnova: CloudWatch alarms need AWS: ${reason}. Give the process AWS credentials (or MODEL_PROVIDER=bedrock on EC2).\n`);
+  io.stderr.write(
+    `dualnova: CloudWatch alarms need AWS: ${reason}. Give the process AWS credentials (or MODEL_PROVIDER=bedrock on EC2).\n`,
+  );
   return 1;
 }
 
 function awsFailure(io: CliIo, error: unknown, action: string, prefix: string): number {
   const failure = describeAwsError(error);
   if (failure.kind === 'denied') {
-    io.stderr.write(`dualnova: access denied: the role needs ${failure.deniedAction ?? action} on alarms named "${prefix}*" (see dualnova iam-policy).\n`);
+    io.stderr.write(
+      `dualnova: access denied: the role needs ${failure.deniedAction ?? action} on alarms named "${prefix}*" (see dualnova iam-policy).\n`,
+    );
   } else io.stderr.write(`dualnova: ${failure.summary}\n`);
   return 1;
 }

@@ -17,7 +17,9 @@ export async function runAsk(question: string, lang: string): Promise<number> {
   }
   const settings = await loadSettingsFromSources();
   // One question: no background dependency checks (`dualnova doctor` runs them).
-  const runtime = await createRuntime(settings, createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, process.stderr), { checkDependencies: false });
+  const runtime = await createRuntime(settings, createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, process.stderr), {
+    checkDependencies: false,
+  });
   const out = process.stdout;
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
@@ -52,14 +54,20 @@ export async function runAsk(question: string, lang: string): Promise<number> {
         const { lane, part } = event.data;
         if (currentPart.get(lane) !== part) {
           currentPart.set(lane, part);
-          write(lane, header(lane, part, part === 'overview' ? runtime.models.relay.overview.modelId : runtime.models.relay.detail.modelId));
+          write(
+            lane,
+            header(lane, part, part === 'overview' ? runtime.models.relay.overview.modelId : runtime.models.relay.detail.modelId),
+          );
         }
         write(lane, event.data.text);
         break;
       }
       case 'part_end': {
         const { lane, usage, latencyMs, costUsd } = event.data;
-        write(lane, `\n  [${usage.inputTokens} in / ${usage.outputTokens} out tokens · ${latencyMs} ms${costUsd === null ? '' : ` · $${costUsd.toFixed(6)}`}]\n`);
+        write(
+          lane,
+          `\n  [${usage.inputTokens} in / ${usage.outputTokens} out tokens · ${latencyMs} ms${costUsd === null ? '' : ` · $${costUsd.toFixed(6)}`}]\n`,
+        );
         partsDone.set(lane, (partsDone.get(lane) ?? 0) + 1);
         // A lane is finished when both parts ended (or the relay skipped its detail): release the next one.
         while (laneOrder[liveLane] !== undefined && (partsDone.get(laneOrder[liveLane] ?? '') ?? 0) >= 2) {
@@ -82,7 +90,10 @@ export async function runAsk(question: string, lang: string): Promise<number> {
   };
 
   try {
-    await runtime.chat.answer({ message: question, uiLanguage: 'en', answerLanguage: lang === 'auto' ? 'auto' : lang, userId: null, signal: controller.signal }, onEvent);
+    await runtime.chat.answer(
+      { message: question, uiLanguage: 'en', answerLanguage: lang === 'auto' ? 'auto' : lang, userId: null, signal: controller.signal },
+      onEvent,
+    );
     // Lanes whose detail was skipped (no documents) never reach two part_ends: print whatever is still held.
     for (const lane of laneOrder.slice(liveLane + 1)) out.write((held.get(lane) ?? []).join(''));
     out.write('\n');

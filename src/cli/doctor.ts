@@ -91,9 +91,17 @@ export function fixesFor(dependencies: DependencyStatus[], input: IamPolicyInput
       const [statement] = statementsForActions([action], input);
       if (statement) fixes.push({ dependency: dependency.name, action, statement });
       else if (action === 'sts:GetCallerIdentity') {
-        fixes.push({ dependency: dependency.name, action, note: 'sts:GetCallerIdentity needs no IAM permission: a refusal means the credentials themselves (or the endpoint) are wrong.' });
+        fixes.push({
+          dependency: dependency.name,
+          action,
+          note: 'sts:GetCallerIdentity needs no IAM permission: a refusal means the credentials themselves (or the endpoint) are wrong.',
+        });
       } else {
-        fixes.push({ dependency: dependency.name, action, note: `${action} has no statement in the app's catalogue: grant it on the resource named in the detail (e.g. kms:Decrypt on the secret's KMS key).` });
+        fixes.push({
+          dependency: dependency.name,
+          action,
+          note: `${action} has no statement in the app's catalogue: grant it on the resource named in the detail (e.g. kms:Decrypt on the secret's KMS key).`,
+        });
       }
     }
   }
@@ -170,7 +178,12 @@ async function invokeOnce(runtime: Runtime, settings: Settings): Promise<DoctorI
         }
         results.push({ target: `model ${part.modelId}`, ok: true, latencyMs: Math.round(performance.now() - started) });
       } catch (error) {
-        results.push({ target: `model ${part.modelId}`, ok: false, latencyMs: Math.round(performance.now() - started), error: error instanceof Error ? error.message : String(error) });
+        results.push({
+          target: `model ${part.modelId}`,
+          ok: false,
+          latencyMs: Math.round(performance.now() - started),
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
   }
@@ -178,11 +191,25 @@ async function invokeOnce(runtime: Runtime, settings: Settings): Promise<DoctorI
     const clients = new AwsClients();
     const started = performance.now();
     try {
-      const retriever = observeRetriever(new BedrockKbRetriever(clients.bedrockAgentRuntime(settings.bedrockRegion), settings.knowledgeBaseId, 1), runtime.dependencies, settings.knowledgeBaseId);
+      const retriever = observeRetriever(
+        new BedrockKbRetriever(clients.bedrockAgentRuntime(settings.bedrockRegion), settings.knowledgeBaseId, 1),
+        runtime.dependencies,
+        settings.knowledgeBaseId,
+      );
       const found = await retriever.retrieve('ping', { limit: 1, signal });
-      results.push({ target: `knowledge base ${settings.knowledgeBaseId}`, ok: true, latencyMs: Math.round(performance.now() - started), detail: `${found.length} passage(s)` });
+      results.push({
+        target: `knowledge base ${settings.knowledgeBaseId}`,
+        ok: true,
+        latencyMs: Math.round(performance.now() - started),
+        detail: `${found.length} passage(s)`,
+      });
     } catch (error) {
-      results.push({ target: `knowledge base ${settings.knowledgeBaseId}`, ok: false, latencyMs: Math.round(performance.now() - started), error: error instanceof Error ? error.message : String(error) });
+      results.push({
+        target: `knowledge base ${settings.knowledgeBaseId}`,
+        ok: false,
+        latencyMs: Math.round(performance.now() - started),
+        error: error instanceof Error ? error.message : String(error),
+      });
     } finally {
       clients.destroy();
     }
@@ -204,7 +231,11 @@ function secretFailure(error: SettingsSecretError, env: NodeJS.ProcessEnv): Doct
     region: settings.bedrockRegion,
     settingsError: error.problems[0] ?? error.message,
     fixes: action
-      ? [statement ? { dependency: 'secrets-manager', action, statement } : { dependency: 'secrets-manager', action, note: `grant ${action} on the key that encrypts the secret` }]
+      ? [
+          statement
+            ? { dependency: 'secrets-manager', action, statement }
+            : { dependency: 'secrets-manager', action, note: `grant ${action} on the key that encrypts the secret` },
+        ]
       : [],
   };
 }
@@ -248,7 +279,9 @@ export function formatDoctor(report: DoctorReport): string {
   if (report.invocations && report.invocations.length > 0) {
     lines.push('', 'REAL CALLS (--invoke)');
     for (const call of report.invocations) {
-      lines.push(`${pad(call.target, 44)}${pad(call.ok ? 'ok' : 'failed', 8)}${pad(`${call.latencyMs} ms`, 9)}${call.ok ? (call.detail ?? '') : (call.error ?? '')}`);
+      lines.push(
+        `${pad(call.target, 44)}${pad(call.ok ? 'ok' : 'failed', 8)}${pad(`${call.latencyMs} ms`, 9)}${call.ok ? (call.detail ?? '') : (call.error ?? '')}`,
+      );
     }
   }
 
@@ -262,7 +295,9 @@ export function formatDoctor(report: DoctorReport): string {
 
   lines.push('');
   if (report.ready) {
-    lines.push(report.exitCode === 0 ? 'Result: chat can be served.' : 'Result: chat can be served, but some dependencies are not ok (--strict).');
+    lines.push(
+      report.exitCode === 0 ? 'Result: chat can be served.' : 'Result: chat can be served, but some dependencies are not ok (--strict).',
+    );
   } else if (report.settingsError) {
     lines.push('Result: dualnova would not start: the settings secret cannot be used.');
   } else {

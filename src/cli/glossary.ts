@@ -16,7 +16,9 @@ export function runGlossaryCheck(file: string, out: Output = process.stdout, err
   const shown = file;
   const report = checkGlossaryFile(path.resolve(file));
   if (!report.ok) {
-    err.write(`${shown}: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}; the server would keep its last good glossary:\n`);
+    err.write(
+      `${shown}: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}; the server would keep its last good glossary:\n`,
+    );
     for (const problem of report.problems) err.write(`  - ${problem}\n`);
     return 1;
   }
@@ -35,7 +37,9 @@ export function runGlossaryFind(text: string, file: string, out: Output = proces
     return 0;
   }
   for (const { entry, matched } of found) {
-    const names = LANGUAGES.map((language) => (entry.names[language] ? `${language}: ${entry.names[language]}` : undefined)).filter(Boolean);
+    const names = LANGUAGES.map((language) => (entry.names[language] ? `${language}: ${entry.names[language]}` : undefined)).filter(
+      Boolean,
+    );
     out.write(`${matched} → ${entry.id} (${entry.category}) — ${names.join(' · ')}\n`);
   }
   return 0;

@@ -33,14 +33,22 @@ export async function runIamPolicy(options: IamPolicyOptions = {}, io: CliIo = p
   }
   const settings = loadSettings({ env });
   const accountId = options.account ?? (await accountFromSts(settings, env, io));
-  const input = policyInputFor(settings, { accountId }, options.metricsNamespace ? { ...env, DUALNOVA_POLICY_METRICS_NAMESPACE: options.metricsNamespace } : env);
+  const input = policyInputFor(
+    settings,
+    { accountId },
+    options.metricsNamespace ? { ...env, DUALNOVA_POLICY_METRICS_NAMESPACE: options.metricsNamespace } : env,
+  );
   const statements = iamPolicyStatements(input);
   io.stdout.write(`${JSON.stringify(options.statementsOnly ? statements : iamPolicyDocument(statements), null, 2)}\n`);
 
   const notes: string[] = [];
-  if (accountId === ACCOUNT_PLACEHOLDER) notes.push(`the account id is the placeholder ${ACCOUNT_PLACEHOLDER}: pass --account ID, or run with AWS credentials`);
+  if (accountId === ACCOUNT_PLACEHOLDER)
+    notes.push(`the account id is the placeholder ${ACCOUNT_PLACEHOLDER}: pass --account ID, or run with AWS credentials`);
   if (settings.settingsSecret) notes.push('a settings secret encrypted with a customer-managed KMS key also needs kms:Decrypt on that key');
-  if (!input.metricsNamespace) notes.push('cloudwatch:PutMetricData is not included: the app publishes metrics as EMF log lines (pass --metrics-namespace to grant it for other publishers)');
+  if (!input.metricsNamespace)
+    notes.push(
+      'cloudwatch:PutMetricData is not included: the app publishes metrics as EMF log lines (pass --metrics-namespace to grant it for other publishers)',
+    );
   if ([settings.fastModelId, settings.detailModelId].some((id) => id.includes(':application-inference-profile/'))) {
     notes.push('an application inference profile hides its model: add bedrock:InvokeModel* on its foundation-model ARNs yourself');
   }

@@ -41,7 +41,11 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return runServe();
     case 'ask': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { lang: { type: 'string', default: 'auto' } } });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { lang: { type: 'string', default: 'auto' } },
+      });
       const question = positionals.join(' ').trim();
       if (!question) return usage('ask needs a question in quotes');
       return runAsk(question, values.lang ?? 'auto');
@@ -50,7 +54,11 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { to: { type: 'string', default: 'auto' }, from: { type: 'string', default: 'auto' }, json: { type: 'boolean', default: false } },
+        options: {
+          to: { type: 'string', default: 'auto' },
+          from: { type: 'string', default: 'auto' },
+          json: { type: 'boolean', default: false },
+        },
       });
       const text = positionals.join(' ').trim();
       if (!text) return usage('translate needs a text in quotes');
@@ -71,11 +79,21 @@ async function main(argv: string[]): Promise<number> {
       return usage(sub === undefined ? 'glossary needs a subcommand: check or find' : `unknown glossary subcommand "${sub}"`);
     }
     case 'doctor': {
-      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false }, strict: { type: 'boolean', default: false }, invoke: { type: 'boolean', default: false } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          json: { type: 'boolean', default: false },
+          strict: { type: 'boolean', default: false },
+          invoke: { type: 'boolean', default: false },
+        },
+      });
       return runDoctor({ json: values.json ?? false, strict: values.strict ?? false, invoke: values.invoke ?? false });
     }
     case 'iam-policy': {
-      const { values } = parseArgs({ args: rest, options: { account: { type: 'string' }, 'metrics-namespace': { type: 'string' }, statements: { type: 'boolean', default: false } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { account: { type: 'string' }, 'metrics-namespace': { type: 'string' }, statements: { type: 'boolean', default: false } },
+      });
       return runIamPolicy({
         ...(values.account === undefined ? {} : { account: values.account }),
         ...(values['metrics-namespace'] === undefined ? {} : { metricsNamespace: values['metrics-namespace'] }),
@@ -87,7 +105,10 @@ async function main(argv: string[]): Promise<number> {
     case 'usage': {
       let parsed;
       try {
-        parsed = parseArgs({ args: rest, options: { window: { type: 'string', default: '24h' }, json: { type: 'boolean', default: false }, user: { type: 'string' } } });
+        parsed = parseArgs({
+          args: rest,
+          options: { window: { type: 'string', default: '24h' }, json: { type: 'boolean', default: false }, user: { type: 'string' } },
+        });
       } catch (error) {
         return usage(`usage: ${error instanceof Error ? error.message : String(error)}`);
       }

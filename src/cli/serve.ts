@@ -24,7 +24,15 @@ export async function runServe(): Promise<number> {
       security: securityFromSettings(settings, { tokens: new TokenRepository(runtime.store.db), logger }),
     }),
   );
-  logger.info({ authMode: settings.auth.mode, limits: settings.limits, trustProxy: settings.trustProxy, shutdownGraceSeconds: settings.shutdownGraceSeconds }, 'security settings');
+  logger.info(
+    {
+      authMode: settings.auth.mode,
+      limits: settings.limits,
+      trustProxy: settings.trustProxy,
+      shutdownGraceSeconds: settings.shutdownGraceSeconds,
+    },
+    'security settings',
+  );
   const address = await app.listen({ host: settings.host, port: settings.port });
   process.stdout.write(`dualnova listening on ${address.replace('[::1]', 'localhost')} (${runtime.models.provider} mode)\n`);
 

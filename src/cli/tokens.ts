@@ -13,12 +13,25 @@ function table(tokens: ApiTokenInfo[]): string {
   const rows = tokens.map((t) => [t.name, t.role, t.revokedAt ? `revoked ${t.revokedAt}` : 'active', t.createdAt, t.lastUsedAt ?? 'never']);
   const head = ['NAME', 'ROLE', 'STATE', 'CREATED', 'LAST USED'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  return [head, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    [head, ...rows]
+      .map((r) =>
+        r
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function parseTokenArgs(args: string[]) {
   try {
-    return parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' }, role: { type: 'string' }, json: { type: 'boolean' } } });
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: { name: { type: 'string' }, role: { type: 'string' }, json: { type: 'boolean' } },
+    });
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }
@@ -47,13 +60,18 @@ export async function runTokens(args: string[], usage: (problem: string) => numb
     switch (sub) {
       case 'create': {
         try {
-          const { token, info } = await tokens.create({ name: values.name as string, role: values.role as 'agent' | 'admin', createdBy: 'cli' });
+          const { token, info } = await tokens.create({
+            name: values.name as string,
+            role: values.role as 'agent' | 'admin',
+            createdBy: 'cli',
+          });
           process.stdout.write(`${token}\n`);
           process.stderr.write(
             `Created ${info.role} token "${info.name}" in the ${store.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} database. It is shown only this once; store it now (a password manager or a secret store).\n` +
               `Use it as: Authorization: Bearer <token>   (the server must run with AUTH_MODE=token)\n`,
           );
-          if (settings.auth.mode !== 'token') process.stderr.write(`Note: AUTH_MODE is ${settings.auth.mode}; tokens are only accepted with AUTH_MODE=token.\n`);
+          if (settings.auth.mode !== 'token')
+            process.stderr.write(`Note: AUTH_MODE is ${settings.auth.mode}; tokens are only accepted with AUTH_MODE=token.\n`);
           return 0;
         } catch (error) {
           if (error instanceof TokenNameError) {

@@ -18,14 +18,19 @@ export interface TranslateCliOptions {
  * 2 bad usage.
  */
 export async function runTranslate(text: string, options: TranslateCliOptions): Promise<number> {
-  for (const [flag, value] of [['--to', options.to], ['--from', options.from]] as const) {
+  for (const [flag, value] of [
+    ['--to', options.to],
+    ['--from', options.from],
+  ] as const) {
     if (value !== 'auto' && !isLanguage(value)) {
       process.stderr.write(`dualnova: ${flag} must be auto, ko, en, ja or zh (got "${value}")\n`);
       return 2;
     }
   }
   const settings = await loadSettingsFromSources();
-  const runtime = await createRuntime(settings, createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, process.stderr), { checkDependencies: false });
+  const runtime = await createRuntime(settings, createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, process.stderr), {
+    checkDependencies: false,
+  });
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   try {
@@ -55,16 +60,27 @@ export async function runTranslate(text: string, options: TranslateCliOptions): 
 }
 
 export function describeResult(result: TranslationResult): string {
-  const lines = [`(${result.sourceLanguage} → ${result.targetLanguage} · ${result.model} · ${result.latencyMs} ms${result.costUsd === null ? '' : ` · $${result.costUsd.toFixed(6)}`})`];
+  const lines = [
+    `(${result.sourceLanguage} → ${result.targetLanguage} · ${result.model} · ${result.latencyMs} ms${result.costUsd === null ? '' : ` · $${result.costUsd.toFixed(6)}`})`,
+  ];
   if (result.glossaryTerms.length > 0) {
     lines.push('Glossary terms:');
     for (const t of result.glossaryTerms) {
-      const outcome = t.expected === null ? `(no ${result.targetLanguage} name in the glossary)` : t.rendered === t.expected ? `→ ${t.expected}` : t.rendered === null ? `→ ${t.expected} (not found in the translation)` : `→ ${t.rendered} (glossary: ${t.expected})`;
+      const outcome =
+        t.expected === null
+          ? `(no ${result.targetLanguage} name in the glossary)`
+          : t.rendered === t.expected
+            ? `→ ${t.expected}`
+            : t.rendered === null
+              ? `→ ${t.expected} (not found in the translation)`
+              : `→ ${t.rendered} (glossary: ${t.expected})`;
       lines.push(`  ${t.source} ${outcome}`);
     }
   }
   for (const v of result.glossaryViolations) {
-    lines.push(`warning (glossary): ${v.found === undefined ? `"${v.expected}" is missing` : `"${v.found}" should be "${v.expected}"`} [${v.term}]`);
+    lines.push(
+      `warning (glossary): ${v.found === undefined ? `"${v.expected}" is missing` : `"${v.found}" should be "${v.expected}"`} [${v.term}]`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

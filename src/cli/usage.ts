@@ -77,7 +77,10 @@ export async function openUsageContext(env: NodeJS.ProcessEnv): Promise<UsageCon
   };
 }
 
-export async function runUsage(options: { window: string; json: boolean; user?: string | undefined }, io: CliIo = process): Promise<number> {
+export async function runUsage(
+  options: { window: string; json: boolean; user?: string | undefined },
+  io: CliIo = process,
+): Promise<number> {
   if (!(USAGE_WINDOWS as readonly string[]).includes(options.window)) {
     io.stderr.write(`dualnova: --window must be one of ${USAGE_WINDOWS.join(', ')}\n`);
     return 2;
@@ -119,7 +122,9 @@ export function formatUsageReport(report: UsageReport): string {
   const out: string[] = [];
   const whose = report.scope === 'deployment' ? 'whole deployment' : 'one user';
   out.push(`Usage, last ${report.window} (${time(report.ledger.from)} → ${time(report.ledger.to)}), ${whose}`);
-  out.push(`Prices: table ${report.prices.version}${report.prices.overridden ? ' (from PRICES_FILE)' : ''}, ${report.prices.source}; region ${report.prices.region}\n`);
+  out.push(
+    `Prices: table ${report.prices.version}${report.prices.overridden ? ' (from PRICES_FILE)' : ''}, ${report.prices.source}; region ${report.prices.region}\n`,
+  );
 
   const money = [1, 2, 3, 4, 5, 6, 7];
   out.push('Ledger by model');
@@ -137,26 +142,62 @@ export function formatUsageReport(report: UsageReport): string {
       m.avgLatencyMs === null ? '—' : `${int(m.avgLatencyMs)} ms`,
     ]);
     const t = report.ledger.totals;
-    rows.push(['TOTAL', int(t.calls), int(t.inputTokens), int(t.outputTokens), int(t.cacheReadInputTokens), int(t.cacheWriteInputTokens), usd(t.costUsd), share(t.cacheReadShare), '']);
-    out.push(formatTable(['MODEL', 'CALLS', 'INPUT', 'OUTPUT', 'CACHE READ', 'CACHE WRITE', 'COST USD', 'CACHE SHARE', 'AVG LATENCY'], rows, [...money, 8]));
+    rows.push([
+      'TOTAL',
+      int(t.calls),
+      int(t.inputTokens),
+      int(t.outputTokens),
+      int(t.cacheReadInputTokens),
+      int(t.cacheWriteInputTokens),
+      usd(t.costUsd),
+      share(t.cacheReadShare),
+      '',
+    ]);
+    out.push(
+      formatTable(['MODEL', 'CALLS', 'INPUT', 'OUTPUT', 'CACHE READ', 'CACHE WRITE', 'COST USD', 'CACHE SHARE', 'AVG LATENCY'], rows, [
+        ...money,
+        8,
+      ]),
+    );
   }
   if (report.ledger.byPurpose.length > 0) {
     out.push('Ledger by purpose');
     out.push(
       formatTable(
         ['PURPOSE', 'CALLS', 'INPUT', 'OUTPUT', 'CACHE READ', 'CACHE WRITE', 'COST USD'],
-        report.ledger.byPurpose.map((p) => [p.purpose, int(p.calls), int(p.inputTokens), int(p.outputTokens), int(p.cacheReadInputTokens), int(p.cacheWriteInputTokens), usd(p.costUsd)]),
+        report.ledger.byPurpose.map((p) => [
+          p.purpose,
+          int(p.calls),
+          int(p.inputTokens),
+          int(p.outputTokens),
+          int(p.cacheReadInputTokens),
+          int(p.cacheWriteInputTokens),
+          usd(p.costUsd),
+        ]),
         [1, 2, 3, 4, 5, 6],
       ),
     );
   }
 
   const cw = report.cloudwatch;
-  out.push(`CloudWatch (AWS/Bedrock, ${cw.region}${cw.fetchedAt ? `, fetched ${time(cw.fetchedAt)}` : ''}): ${cw.state}${cw.reason ? ` — ${cw.reason}` : ''}`);
+  out.push(
+    `CloudWatch (AWS/Bedrock, ${cw.region}${cw.fetchedAt ? `, fetched ${time(cw.fetchedAt)}` : ''}): ${cw.state}${cw.reason ? ` — ${cw.reason}` : ''}`,
+  );
   if (cw.byModel.length > 0) {
     out.push(
       formatTable(
-        ['MODEL ID', 'INVOCATIONS', 'INPUT', 'OUTPUT', 'CACHE READ', 'CACHE WRITE', 'LATENCY AVG/P90', 'THROTTLES', 'ERRORS C/S', 'EST. COST USD'],
+        [
+          'MODEL ID',
+          'INVOCATIONS',
+          'INPUT',
+          'OUTPUT',
+          'CACHE READ',
+          'CACHE WRITE',
+          'LATENCY AVG/P90',
+          'THROTTLES',
+          'ERRORS C/S',
+          'EST. COST USD',
+        ],
         cw.byModel.map((m) => [
           m.modelId,
           int(m.invocations),
@@ -174,7 +215,8 @@ export function formatUsageReport(report: UsageReport): string {
     );
   } else out.push('');
   if (cw.discovery?.reason) out.push(`  discovery: ${cw.discovery.reason}`);
-  if (cw.otherModelIds && cw.otherModelIds.length > 0) out.push(`  other Bedrock model ids in the account (not read): ${cw.otherModelIds.join(', ')}`);
+  if (cw.otherModelIds && cw.otherModelIds.length > 0)
+    out.push(`  other Bedrock model ids in the account (not read): ${cw.otherModelIds.join(', ')}`);
 
   if (report.reconciliation.length > 0) {
     out.push('Reconciliation (ledger vs CloudWatch, same window)');
@@ -183,8 +225,19 @@ export function formatUsageReport(report: UsageReport): string {
         ['MODEL', 'LEDGER CALLS', 'CW INVOCATIONS', 'Δ CALLS', 'LEDGER TOKENS', 'CW TOKENS', 'Δ TOKENS', 'STATUS'],
         report.reconciliation.map((r) => {
           const lt = r.ledger.inputTokens + r.ledger.outputTokens + r.ledger.cacheReadInputTokens + r.ledger.cacheWriteInputTokens;
-          const ct = r.cloudwatch ? r.cloudwatch.inputTokens + r.cloudwatch.outputTokens + r.cloudwatch.cacheReadInputTokens + r.cloudwatch.cacheWriteInputTokens : null;
-          return [r.modelId, int(r.ledger.invocations), r.cloudwatch ? int(r.cloudwatch.invocations) : '—', r.difference ? signed(r.difference.invocations) : '—', int(lt), ct === null ? '—' : int(ct), ct === null ? '—' : signed(ct - lt), r.status];
+          const ct = r.cloudwatch
+            ? r.cloudwatch.inputTokens + r.cloudwatch.outputTokens + r.cloudwatch.cacheReadInputTokens + r.cloudwatch.cacheWriteInputTokens
+            : null;
+          return [
+            r.modelId,
+            int(r.ledger.invocations),
+            r.cloudwatch ? int(r.cloudwatch.invocations) : '—',
+            r.difference ? signed(r.difference.invocations) : '—',
+            int(lt),
+            ct === null ? '—' : int(ct),
+            ct === null ? '—' : signed(ct - lt),
+            r.status,
+          ];
         }),
         [1, 2, 3, 4, 5, 6],
       ),
@@ -200,16 +253,27 @@ export function formatUsageReport(report: UsageReport): string {
   else out.push('');
 
   const b = report.budgets;
-  out.push(`Budgets (day ${time(b.period.start)} → ${time(b.period.end)}; warning at ${b.warnPercent}%, overview-only up to ${100 + b.gracePercent}%)`);
+  out.push(
+    `Budgets (day ${time(b.period.start)} → ${time(b.period.end)}; warning at ${b.warnPercent}%, overview-only up to ${100 + b.gracePercent}%)`,
+  );
   const limit = (v: { limit: number | null; used: number; reserved: number; percent: number | null }, money: boolean) =>
     `${money ? usd(v.used) : int(v.used)}${v.reserved > 0 ? ` (+${money ? usd(v.reserved) : int(v.reserved)} reserved)` : ''} / ${v.limit === null ? 'no limit' : money ? usd(v.limit) : int(v.limit)}${v.percent === null ? '' : ` (${v.percent}%)`}`;
   out.push(
     formatTable(
       ['SCOPE', 'TOKENS', 'COST USD', 'CALLS', 'STATE'],
-      [b.deployment, b.user].map((s) => [s.scope === 'deployment' ? 'deployment' : report.scope === 'deployment' ? 'user (anonymous)' : 'user', limit(s.tokens, false), limit(s.costUsd, true), int(s.calls), s.state]),
+      [b.deployment, b.user].map((s) => [
+        s.scope === 'deployment' ? 'deployment' : report.scope === 'deployment' ? 'user (anonymous)' : 'user',
+        limit(s.tokens, false),
+        limit(s.costUsd, true),
+        int(s.calls),
+        s.state,
+      ]),
     ),
   );
-  if (b.answerEstimate) out.push(`  one two-lane answer reserves up to ${int(b.answerEstimate.tokens)} tokens / $${usd(b.answerEstimate.costUsd)} while it runs\n`);
+  if (b.answerEstimate)
+    out.push(
+      `  one two-lane answer reserves up to ${int(b.answerEstimate.tokens)} tokens / $${usd(b.answerEstimate.costUsd)} while it runs\n`,
+    );
 
   if (report.warnings.length > 0) {
     out.push('Warnings');
@@ -222,6 +286,12 @@ export function formatUsageReport(report: UsageReport): string {
 export function formatAlarms(items: UsageReport['alarms']['items']): string {
   return formatTable(
     ['NAME', 'STATE', 'SINCE', 'THRESHOLD', 'REASON'],
-    items.map((a) => [a.name, a.state, a.updatedAt ? time(a.updatedAt) : '—', a.threshold === null ? '—' : String(a.threshold), a.reason.length > 100 ? `${a.reason.slice(0, 97)}...` : a.reason]),
+    items.map((a) => [
+      a.name,
+      a.state,
+      a.updatedAt ? time(a.updatedAt) : '—',
+      a.threshold === null ? '—' : String(a.threshold),
+      a.reason.length > 100 ? `${a.reason.slice(0, 97)}...` : a.reason,
+    ]),
   );
 }

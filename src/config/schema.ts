@@ -21,7 +21,10 @@ export const settingsSchema = z.object({
   PORT: port.default(8080),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalText.pipe(
-    z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
   ),
   MODEL_PROVIDER: z.enum(['auto', 'bedrock', 'openai', 'offline']).default('auto'),
   FAST_MODEL_ID: z.string().min(1).default('us.amazon.nova-micro-v1:0'),
@@ -29,7 +32,10 @@ export const settingsSchema = z.object({
   BEDROCK_REGION: optionalText,
   AWS_REGION: optionalText,
   KNOWLEDGE_BASE_ID: optionalText.pipe(
-    z.string().regex(/^[0-9A-Za-z]{10}$/, 'must be a 10-character Bedrock knowledge base id').optional(),
+    z
+      .string()
+      .regex(/^[0-9A-Za-z]{10}$/, 'must be a 10-character Bedrock knowledge base id')
+      .optional(),
   ),
   KB_DOCS_DIR: optionalText,
   GLOSSARY_FILE: optionalText,
@@ -53,7 +59,11 @@ export const settingsSchema = z.object({
   DUALNOVA_SETTINGS_SECRET: optionalText,
   PROBE_TTL_SECONDS: positiveInt.max(86400).default(60),
   PROBE_TIMEOUT_MS: positiveInt.min(100).max(60000).default(3000),
-  ALARM_NAME_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').default('dualnova-'),
+  ALARM_NAME_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
+    .default('dualnova-'),
   // Login, abuse limits, shutdown, DATABASE_URL parts: see security-settings.ts.
   ...securitySettingsShape,
   // Prices, CloudWatch cache, EMF metrics, budgets, CLI alarms: see usage-settings.ts.

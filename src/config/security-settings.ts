@@ -65,7 +65,10 @@ const trustProxy = z
     // the leftmost entries are whatever the client chose to send.
     if (lower === 'true') return 1;
     if (/^\d+$/.test(lower)) return Number(lower);
-    const list = value.split(',').map((part) => part.trim()).filter(Boolean);
+    const list = value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
     if (list.every((part) => ADDRESS_OR_CIDR.test(part))) return list;
     ctx.addIssue({ code: 'custom', message: 'must be true, false, a hop count, or a comma-separated list of proxy addresses/CIDRs' });
     return z.NEVER;
@@ -74,7 +77,12 @@ const trustProxy = z
 export const securitySettingsShape = {
   AUTH_MODE: z.enum(['none', 'alb-oidc', 'token']).default('none'),
   ALLOW_ANONYMOUS: flag.default(false),
-  ALB_ARN: optionalText.pipe(z.string().regex(ALB_ARN, 'must be an application load balancer ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID)').optional()),
+  ALB_ARN: optionalText.pipe(
+    z
+      .string()
+      .regex(ALB_ARN, 'must be an application load balancer ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID)')
+      .optional(),
+  ),
   ALB_KEY_URL: z
     .string()
     .trim()
@@ -86,8 +94,12 @@ export const securitySettingsShape = {
   RATE_LIMIT_PER_MINUTE: count(1_000_000).default(30),
   RATE_LIMIT_IP_PER_MINUTE: count(10_000_000).default(300),
   MAX_CONCURRENT_STREAMS: count(100_000).default(3),
-  BODY_LIMIT_BYTES: count(10 * 1024 * 1024).min(1024).default(65_536),
-  MAX_HEADER_BYTES: count(1024 * 1024).min(1024).default(16_384),
+  BODY_LIMIT_BYTES: count(10 * 1024 * 1024)
+    .min(1024)
+    .default(65_536),
+  MAX_HEADER_BYTES: count(1024 * 1024)
+    .min(1024)
+    .default(16_384),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(25),
   TRUST_PROXY: trustProxy.default(false),
   DB_HOST: optionalText,
@@ -138,8 +150,12 @@ export function toAuthSettings(s: ParsedSecuritySettings): AuthSettings {
     albArn: s.ALB_ARN,
     albKeyUrl: s.ALB_KEY_URL,
     groupsClaim: s.ALB_GROUPS_CLAIM,
-    adminGroups: s.ADMIN_GROUPS.split(',').map((g) => g.trim()).filter(Boolean),
-    adminEmails: s.ADMIN_EMAILS.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean),
+    adminGroups: s.ADMIN_GROUPS.split(',')
+      .map((g) => g.trim())
+      .filter(Boolean),
+    adminEmails: s.ADMIN_EMAILS.split(',')
+      .map((e) => e.trim().toLowerCase())
+      .filter(Boolean),
   };
 }
 

@@ -51,8 +51,16 @@ const flag = z
   .toLowerCase()
   .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' }))
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
-const optionalTokens = optionalText.pipe(z.coerce.number<string>({ message: 'must be a whole number of tokens' }).int('must be a whole number of tokens').positive('must be above 0').optional());
-const optionalUsd = optionalText.pipe(z.coerce.number<string>({ message: 'must be an amount in USD, e.g. 25 or 12.5' }).positive('must be above 0').finite().optional());
+const optionalTokens = optionalText.pipe(
+  z.coerce
+    .number<string>({ message: 'must be a whole number of tokens' })
+    .int('must be a whole number of tokens')
+    .positive('must be above 0')
+    .optional(),
+);
+const optionalUsd = optionalText.pipe(
+  z.coerce.number<string>({ message: 'must be an amount in USD, e.g. 25 or 12.5' }).positive('must be above 0').finite().optional(),
+);
 
 // CloudWatch namespaces: 1-255 of these characters, and never the reserved AWS/ prefix.
 const NAMESPACE = /^(?!AWS\/)[A-Za-z0-9.\-_/#:]{1,255}$/;
@@ -61,7 +69,11 @@ const SNS_TOPIC_ARN = /^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,
 export const usageSettingsShape = {
   PRICES_FILE: optionalText,
   USAGE_CACHE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
-  METRICS_NAMESPACE: z.string().trim().regex(NAMESPACE, 'must be a CloudWatch namespace (letters, digits, . - _ / # :), not starting with AWS/').default('Dualnova'),
+  METRICS_NAMESPACE: z
+    .string()
+    .trim()
+    .regex(NAMESPACE, 'must be a CloudWatch namespace (letters, digits, . - _ / # :), not starting with AWS/')
+    .default('Dualnova'),
   METRICS_EMF: flag.default(true),
   DAILY_TOKEN_BUDGET: optionalTokens,
   DAILY_COST_BUDGET_USD: optionalUsd,
@@ -70,7 +82,9 @@ export const usageSettingsShape = {
   BUDGET_RESET_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(0),
   BUDGET_WARN_PERCENT: z.coerce.number().int().min(1).max(99).default(80),
   BUDGET_GRACE_PERCENT: z.coerce.number().int().min(0).max(100).default(10),
-  ALARM_SNS_TOPIC_ARN: optionalText.pipe(z.string().regex(SNS_TOPIC_ARN, 'must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)').optional()),
+  ALARM_SNS_TOPIC_ARN: optionalText.pipe(
+    z.string().regex(SNS_TOPIC_ARN, 'must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)').optional(),
+  ),
   ALARM_TOKENS_PER_HOUR: z.coerce.number().int().positive().default(1_000_000),
   ALARM_COST_PER_DAY_USD: optionalUsd,
 };

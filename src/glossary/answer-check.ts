@@ -61,7 +61,9 @@ const PART_NAMES = { overview: 'overview', detail: 'detailed answer' } as const;
 
 /** One sentence naming every problem, e.g. `The Korean overview does not follow the glossary: "Stardust" should be "스타더스트".` */
 export function describeGlossaryMismatch(language: Language, part: 'overview' | 'detail', violations: GlossaryViolation[]): string {
-  const problems = violations.map((v) => (v.found === undefined ? `"${v.expected}" is not named` : `"${v.found}" should be "${v.expected}"`));
+  const problems = violations.map((v) =>
+    v.found === undefined ? `"${v.expected}" is not named` : `"${v.found}" should be "${v.expected}"`,
+  );
   return `The ${LANGUAGE_NAMES[language]} ${PART_NAMES[part]} does not follow the glossary: ${problems.join('; ')}.`;
 }
 
@@ -94,9 +96,11 @@ export class AnswerGlossaryCheck {
     const wrong = checkAnswerGlossary({ ...base, answerText: part.text, reportMissing: false });
     const missing =
       part.part === 'detail'
-        ? checkAnswerGlossary({ ...base, answerText: `${this.overviews.get(part.lane) ?? ''}\n\n${part.text}`, reportMissing: true }).filter(
-            (v) => v.found === undefined,
-          )
+        ? checkAnswerGlossary({
+            ...base,
+            answerText: `${this.overviews.get(part.lane) ?? ''}\n\n${part.text}`,
+            reportMissing: true,
+          }).filter((v) => v.found === undefined)
         : [];
     const violations = [...wrong, ...missing];
     if (violations.length === 0) return null;

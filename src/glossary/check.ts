@@ -54,7 +54,9 @@ export function glossaryWarnings(glossary: Glossary): string[] {
   });
   for (const [language, ids] of missing) {
     const shown = ids.length > 8 ? `${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more` : ids.join(', ');
-    warnings.push(`${ids.length} entr${ids.length === 1 ? 'y has' : 'ies have'} no ${language} name (answers in ${language} cannot be checked for them): ${shown}`);
+    warnings.push(
+      `${ids.length} entr${ids.length === 1 ? 'y has' : 'ies have'} no ${language} name (answers in ${language} cannot be checked for them): ${shown}`,
+    );
   }
   return warnings;
 }

@@ -72,8 +72,7 @@ function matcherFor(glossary: Glossary): Matcher {
   }
   // Alternation tries its branches in order, so longest-first makes the leftmost match also the longest.
   terms.sort((a, b) => b.text.length - a.text.length);
-  const regex =
-    terms.length === 0 ? undefined : new RegExp(terms.map((t) => `(${termPattern(t.text)})`).join('|'), 'giu');
+  const regex = terms.length === 0 ? undefined : new RegExp(terms.map((t) => `(${termPattern(t.text)})`).join('|'), 'giu');
   const matcher = { regex, terms };
   matchers.set(glossary.entries, matcher);
   return matcher;

@@ -128,7 +128,10 @@ export class GlossaryReloader {
     const parsed = parseGlossaryJson(bytes.toString('utf8'));
     if (!parsed.ok) {
       this.hash = hash;
-      this.fail(`${this.file} is invalid (${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}); still using version ${this.glossary.version} loaded at ${this.loadedAt}`, parsed.problems);
+      this.fail(
+        `${this.file} is invalid (${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}); still using version ${this.glossary.version} loaded at ${this.loadedAt}`,
+        parsed.problems,
+      );
       return 'failed';
     }
     const recovered = this.error !== undefined;
@@ -136,7 +139,10 @@ export class GlossaryReloader {
     this.glossary = parsed.glossary;
     this.loadedAt = new Date().toISOString();
     this.error = undefined;
-    this.options.log?.info({ file: this.file, version: parsed.glossary.version, entries: parsed.glossary.entries.length, recovered }, 'glossary reloaded');
+    this.options.log?.info(
+      { file: this.file, version: parsed.glossary.version, entries: parsed.glossary.entries.length, recovered },
+      'glossary reloaded',
+    );
     this.options.onReload?.(parsed.glossary);
     return 'reloaded';
   }

@@ -13,11 +13,7 @@ export interface RenderGlossaryOptions {
  * The first language leads each line. Output depends only on the arguments (entries sorted by
  * category, then id) so the prompt prefix stays byte-identical and cacheable.
  */
-export function renderGlossaryForPrompt(
-  glossary: Glossary,
-  languages: Language[],
-  options: RenderGlossaryOptions = {},
-): string {
+export function renderGlossaryForPrompt(glossary: Glossary, languages: Language[], options: RenderGlossaryOptions = {}): string {
   const wanted = uniqueLanguages(languages);
   const maxDescription = options.maxDescriptionChars ?? 160;
   const lines: string[] = [];
@@ -55,9 +51,7 @@ function renderEntry(entry: GlossaryEntry, languages: Language[], maxDescription
     })
     .filter((part): part is string => part !== undefined);
   const aliases = [...new Set(languages.flatMap((language) => entry.aliases[language] ?? []))];
-  const details = [others.join(', '), aliases.length > 0 ? `also: ${aliases.join(', ')}` : '']
-    .filter((part) => part !== '')
-    .join('; ');
+  const details = [others.join(', '), aliases.length > 0 ? `also: ${aliases.join(', ')}` : ''].filter((part) => part !== '').join('; ');
   const description = shorten(entry.description.replace(/\s+/gu, ' ').trim(), maxDescription);
   return `- ${leadName}${details === '' ? '' : ` (${details})`} — ${entry.category}${description === '' ? '' : `: ${description}`}`;
 }

@@ -26,8 +26,7 @@ const aliases = z
   .strict();
 
 const category = z.enum(GLOSSARY_CATEGORIES, {
-  error: (issue) =>
-    `unknown category ${JSON.stringify(issue.input)}; expected one of ${GLOSSARY_CATEGORIES.join(', ')}`,
+  error: (issue) => `unknown category ${JSON.stringify(issue.input)}; expected one of ${GLOSSARY_CATEGORIES.join(', ')}`,
 });
 
 export const glossaryEntrySchema = z

@@ -60,11 +60,7 @@ function clampResults(value: number): number {
   return Math.min(Math.max(Math.trunc(value), 1), MAX_RESULTS);
 }
 
-function toRetrievedDocument(
-  result: KnowledgeBaseRetrievalResult,
-  index: number,
-  knowledgeBaseId: string,
-): RetrievedDocument | undefined {
+function toRetrievedDocument(result: KnowledgeBaseRetrievalResult, index: number, knowledgeBaseId: string): RetrievedDocument | undefined {
   const content = resultText(result);
   if (content === '') return undefined;
   const sourceUri = result.metadata?.['x-amz-bedrock-kb-source-uri'];

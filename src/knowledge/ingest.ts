@@ -75,7 +75,10 @@ export function ingestFolder(index: LocalIndex, dir: string): IngestResult {
         result.unchanged += 1;
         continue;
       }
-      const content = file.bytes.toString('utf8').replace(/^\uFEFF/u, '').replace(/\r\n?/gu, '\n');
+      const content = file.bytes
+        .toString('utf8')
+        .replace(/^\uFEFF/u, '')
+        .replace(/\r\n?/gu, '\n');
       const fallbackTitle = path.basename(file.id, path.extname(file.id));
       index.putDocument({
         id: file.id,

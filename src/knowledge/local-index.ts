@@ -163,9 +163,7 @@ export class LocalIndex {
   }
 
   private deletePassages(documentId: string): void {
-    this.db
-      .prepare('DELETE FROM kb_passages_fts WHERE rowid IN (SELECT id FROM kb_passages WHERE document_id = ?)')
-      .run(documentId);
+    this.db.prepare('DELETE FROM kb_passages_fts WHERE rowid IN (SELECT id FROM kb_passages WHERE document_id = ?)').run(documentId);
     this.db.prepare('DELETE FROM kb_passages WHERE document_id = ?').run(documentId);
   }
 
@@ -195,8 +193,7 @@ export class LocalIndex {
   }
 
   stats(): { documents: number; passages: number } {
-    const count = (table: string): number =>
-      this.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table}`).get()?.n ?? 0;
+    const count = (table: string): number => this.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table}`).get()?.n ?? 0;
     return { documents: count('kb_documents'), passages: count('kb_passages') };
   }
 

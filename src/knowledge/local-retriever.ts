@@ -72,7 +72,7 @@ export class LocalRetriever implements Retriever {
     const chosen: typeof candidates = [];
     const topics = new Set<string>();
     // Round-robin over the language queues so a welcome screen shows every language.
-    for (let progressed = true; progressed && chosen.length < wanted; ) {
+    for (let progressed = true; progressed && chosen.length < wanted;) {
       progressed = false;
       for (const queue of queues) {
         if (chosen.length >= wanted) break;

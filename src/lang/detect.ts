@@ -121,7 +121,8 @@ export function analyzeLanguage(text: string): LanguageAnalysis {
 
   const koreanGrammar = (cleaned.match(HANGUL_RUN) ?? []).some((word) => KOREAN_GRAMMAR.test(word));
   const englishGrammar =
-    counts.englishFunctionWords >= 2 || (counts.englishFunctionWords >= 1 && counts.englishFunctionWords / Math.max(1, counts.latinWords) >= 0.25);
+    counts.englishFunctionWords >= 2 ||
+    (counts.englishFunctionWords >= 1 && counts.englishFunctionWords / Math.max(1, counts.latinWords) >= 0.25);
   if (koreanGrammar) ko *= 2;
   if (counts.hiragana > 0) ja *= 2;
   if (zh > 0 && CHINESE_GRAMMAR.test(cleaned)) zh *= 2;

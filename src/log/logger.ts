@@ -68,7 +68,14 @@ export function createLogger(level: LoggerOptions['level'] = 'info', destination
 export function errorFields(error: unknown): { err: { name: string; message: string; code?: string; stack?: string } } {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { err: { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}), ...(error.stack ? { stack: error.stack } : {}) } };
+    return {
+      err: {
+        name: error.name,
+        message: error.message,
+        ...(typeof code === 'string' ? { code } : {}),
+        ...(error.stack ? { stack: error.stack } : {}),
+      },
+    };
   }
   return { err: { name: 'NonError', message: String(error) } };
 }

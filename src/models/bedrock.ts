@@ -97,9 +97,7 @@ export class BedrockChatModel implements ChatModel {
         );
       }
       finished = true;
-      yield latencyMs === undefined
-        ? { type: 'end', usage, stopReason }
-        : { type: 'end', usage, stopReason, latencyMs };
+      yield latencyMs === undefined ? { type: 'end', usage, stopReason } : { type: 'end', usage, stopReason, latencyMs };
     } finally {
       if (!finished) abort.abort();
       abort.detach();
@@ -151,10 +149,7 @@ function errorFacts(error: unknown): ErrorFacts {
   }
   const record = error as Record<string, unknown>;
   const metadata = record['$metadata'];
-  const status =
-    typeof metadata === 'object' && metadata !== null
-      ? (metadata as Record<string, unknown>)['httpStatusCode']
-      : undefined;
+  const status = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>)['httpStatusCode'] : undefined;
   const code = record['code'];
   return {
     name: typeof record['name'] === 'string' ? record['name'] : 'Error',
@@ -198,8 +193,7 @@ export function bedrockError(error: unknown, context: BedrockErrorContext): Mode
   const { modelId, partialUsage } = context;
   const facts = errorFacts(error);
   const detail = `${facts.name}: ${facts.message}`;
-  const make = (code: ModelError['code'], message: string): ModelError =>
-    new ModelError(code, message, detail, partialUsage);
+  const make = (code: ModelError['code'], message: string): ModelError => new ModelError(code, message, detail, partialUsage);
 
   if (context.signal?.aborted || facts.name === 'AbortError') {
     return new ModelError('cancelled', `The call to ${modelId} was cancelled`, detail, partialUsage);

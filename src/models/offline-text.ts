@@ -246,8 +246,7 @@ export function pickExcerpt(passage: string, question: string, options: PickOpti
       // only break ties between runs around the same anchor.
       const score = top + 0.25 * (sum - top);
       // Ties go to the earlier start, then to the longer run: same relevance, more context.
-      const better =
-        !best || score > best.score + 1e-9 || (score > best.score - 1e-9 && start === best.start && length > best.length);
+      const better = !best || score > best.score + 1e-9 || (score > best.score - 1e-9 && start === best.start && length > best.length);
       if (better) best = { start, length, score };
     }
   }
@@ -287,12 +286,8 @@ export function pickKeySentences(
   /** Lower-cased sentences to leave out, e.g. those already quoted elsewhere. */
   exclude: ReadonlySet<string> = new Set(),
 ): string[] {
-  const scored = scoreSentences(splitSentences(passage), question).filter(
-    (sentence) => !exclude.has(sentence.text.toLowerCase()),
-  );
-  const ranked = scored
-    .filter((sentence) => sentence.score >= MEANINGFUL_SCORE)
-    .sort((a, b) => b.score - a.score || a.index - b.index);
+  const scored = scoreSentences(splitSentences(passage), question).filter((sentence) => !exclude.has(sentence.text.toLowerCase()));
+  const ranked = scored.filter((sentence) => sentence.score >= MEANINGFUL_SCORE).sort((a, b) => b.score - a.score || a.index - b.index);
   if (ranked.length === 0) return leadSentences(scored, options);
   const picked: ScoredSentence[] = [];
   const seen = new Set<string>();

@@ -55,9 +55,7 @@ export interface ChatRequest {
   context?: AnswerContext;
 }
 
-export type ChatStreamEvent =
-  | { type: 'delta'; text: string }
-  | { type: 'end'; usage: TokenUsage; stopReason: string; latencyMs?: number };
+export type ChatStreamEvent = { type: 'delta'; text: string } | { type: 'end'; usage: TokenUsage; stopReason: string; latencyMs?: number };
 
 export interface ChatModel {
   readonly provider: ProviderName;
@@ -68,13 +66,7 @@ export interface ChatModel {
   stream(request: ChatRequest): AsyncIterable<ChatStreamEvent>;
 }
 
-export type ModelErrorCode =
-  | 'denied'
-  | 'throttled'
-  | 'invalid_request'
-  | 'unavailable'
-  | 'cancelled'
-  | 'model_error';
+export type ModelErrorCode = 'denied' | 'throttled' | 'invalid_request' | 'unavailable' | 'cancelled' | 'model_error';
 
 /** A model call failure with a code for programs, a message for people and a detail for logs. */
 export class ModelError extends Error {

@@ -39,7 +39,9 @@ export async function runRelay(
   const turns = buildConversationTurns(request.history, request.question, deps.historyTokenBudget);
   const lanes = await Promise.all(
     request.lanes.map(async (plan) =>
-      documentsFor(request, plan.lane).length === 0 ? answerWithoutDocuments(plan.lane, emit) : runLane({ plan, turns, request, deps, emit, options }),
+      documentsFor(request, plan.lane).length === 0
+        ? answerWithoutDocuments(plan.lane, emit)
+        : runLane({ plan, turns, request, deps, emit, options }),
     ),
   );
   return lanes.flat();
@@ -86,13 +88,11 @@ async function runLane(run: LaneRun): Promise<PartResult[]> {
     if (heldEnd) emit({ type: 'part_end', result: heldEnd });
   };
 
-  const overview = runPart('overview', run, (text) => emit({ type: 'delta', lane, part: 'overview', text })).then(
-    (result) => {
-      emit({ type: 'part_end', result });
-      releaseDetail();
-      return result;
-    },
-  );
+  const overview = runPart('overview', run, (text) => emit({ type: 'delta', lane, part: 'overview', text })).then((result) => {
+    emit({ type: 'part_end', result });
+    releaseDetail();
+    return result;
+  });
   if (run.options.overviewOnly) return [await overview, modelFreePart(lane, 'detail', '', 'skipped')];
   const detail = runPart('detail', run, (text) => {
     if (detailLive) emit({ type: 'delta', lane, part: 'detail', text });
@@ -140,7 +140,8 @@ async function runPart(part: AnswerPart, run: LaneRun, onDelta: (text: string) =
       }
     }
   } catch (caught) {
-    const failure = caught instanceof ModelError ? caught : new ModelError('model_error', 'The model call failed unexpectedly', String(caught));
+    const failure =
+      caught instanceof ModelError ? caught : new ModelError('model_error', 'The model call failed unexpectedly', String(caught));
     usage = failure.partialUsage ?? usage;
     reported ||= failure.partialUsage !== undefined;
     // A stream cancelled by the client (or cut) after the model started reports nothing, yet is
@@ -148,7 +149,10 @@ async function runPart(part: AnswerPart, run: LaneRun, onDelta: (text: string) =
     // refused before any work (denied, throttled, invalid) costs nothing and stays at zero.
     if (!reported && model.provider !== 'offline' && (text !== '' || (failure.code === 'cancelled' && !abortedBeforeStart))) {
       usage = {
-        inputTokens: estimateTokens(prompt.staticSystem) + estimateTokens(prompt.dynamicSystem) + turns.reduce((sum, turn) => sum + estimateTokens(turn.text), 0),
+        inputTokens:
+          estimateTokens(prompt.staticSystem) +
+          estimateTokens(prompt.dynamicSystem) +
+          turns.reduce((sum, turn) => sum + estimateTokens(turn.text), 0),
         outputTokens: estimateTokens(text),
         cacheReadInputTokens: 0,
         cacheWriteInputTokens: 0,
@@ -163,6 +167,16 @@ async function runPart(part: AnswerPart, run: LaneRun, onDelta: (text: string) =
   }
   const latencyMs = Math.round(performance.now() - started);
   const costUsd = deps.price(modelId, usage, model.provider);
-  options.onCall?.({ lane, part, provider: model.provider, modelId, usage, latencyMs, status, costUsd, ...(estimated ? { estimated } : {}) });
+  options.onCall?.({
+    lane,
+    part,
+    provider: model.provider,
+    modelId,
+    usage,
+    latencyMs,
+    status,
+    costUsd,
+    ...(estimated ? { estimated } : {}),
+  });
   return { lane, part, text, model: modelId, status, usage, latencyMs, costUsd, ...(error ? { error } : {}) };
 }

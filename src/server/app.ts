@@ -72,14 +72,17 @@ export async function buildServer(deps: ServerDependencies): Promise<{ app: Fast
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', reasons });
   });
 
-  await app.register(async (api) => {
-    registerChatRoutes(api, deps, activeStreams);
-    registerConversationRoutes(api, deps);
-    registerInfoRoutes(api, deps);
-    registerGlossaryRoutes(api, deps);
-    registerTranslateRoutes(api, deps);
-    registerUsageRoutes(api, deps);
-  }, { prefix: '/api' });
+  await app.register(
+    async (api) => {
+      registerChatRoutes(api, deps, activeStreams);
+      registerConversationRoutes(api, deps);
+      registerInfoRoutes(api, deps);
+      registerGlossaryRoutes(api, deps);
+      registerTranslateRoutes(api, deps);
+      registerUsageRoutes(api, deps);
+    },
+    { prefix: '/api' },
+  );
 
   const webRoot = deps.webRoot;
   if (webRoot && existsSync(path.join(webRoot, 'index.html'))) {

@@ -6,7 +6,10 @@ import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './plugins/d
 
 /** The one way an error body is written; the message is stripped of AWS resource ids on the way out. */
 export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send({ error: { code, message: clientText(message) } });
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send({ error: { code, message: clientText(message) } });
 }
 
 function isFastifyError(error: unknown): error is FastifyError {

@@ -7,9 +7,11 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/u;
 
 export function messageProblem(message: string, maxChars: number): { code: string; status: number; text: string } | null {
   if (message.trim() === '') return { code: 'message_empty', status: 400, text: 'The message is empty.' };
-  if (LONE_SURROGATE.test(message)) return { code: 'invalid_text', status: 400, text: 'The message contains invalid Unicode (an unpaired surrogate).' };
+  if (LONE_SURROGATE.test(message))
+    return { code: 'invalid_text', status: 400, text: 'The message contains invalid Unicode (an unpaired surrogate).' };
   if (CONTROL.test(message)) return { code: 'invalid_text', status: 400, text: 'The message contains control characters.' };
-  if ([...message].length > maxChars) return { code: 'message_too_long', status: 413, text: `The message is longer than ${maxChars} characters.` };
+  if ([...message].length > maxChars)
+    return { code: 'message_too_long', status: 413, text: `The message is longer than ${maxChars} characters.` };
   return null;
 }
 

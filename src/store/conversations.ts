@@ -112,14 +112,30 @@ export class ConversationRepository {
     let query = this.db.selectFrom('conversations').selectAll().where('id', '=', id);
     if (userId !== undefined) query = userId === null ? query.where('user_id', 'is', null) : query.where('user_id', '=', userId);
     const row = await query.executeTakeFirst();
-    return row && { id: row.id, userId: row.user_id, title: row.title, uiLanguage: row.ui_language, createdAt: row.created_at, updatedAt: row.updated_at };
+    return (
+      row && {
+        id: row.id,
+        userId: row.user_id,
+        title: row.title,
+        uiLanguage: row.ui_language,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      }
+    );
   }
 
   async list(userId?: string | null, limit = 100): Promise<Conversation[]> {
     let query = this.db.selectFrom('conversations').selectAll().orderBy('updated_at', 'desc').orderBy('id').limit(limit);
     if (userId !== undefined) query = userId === null ? query.where('user_id', 'is', null) : query.where('user_id', '=', userId);
     const rows = await query.execute();
-    return rows.map((row) => ({ id: row.id, userId: row.user_id, title: row.title, uiLanguage: row.ui_language, createdAt: row.created_at, updatedAt: row.updated_at }));
+    return rows.map((row) => ({
+      id: row.id,
+      userId: row.user_id,
+      title: row.title,
+      uiLanguage: row.ui_language,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }));
   }
 
   async messages(conversationId: string): Promise<Message[]> {
@@ -145,7 +161,10 @@ export class ConversationRepository {
   }
 
   /** Appends a message at the next sequence number; concurrent writers (other containers) retry on conflict. */
-  private async append(conversationId: string, fields: Omit<MessagesTable, 'id' | 'conversation_id' | 'seq' | 'created_at' | 'updated_at'>): Promise<Message> {
+  private async append(
+    conversationId: string,
+    fields: Omit<MessagesTable, 'id' | 'conversation_id' | 'seq' | 'created_at' | 'updated_at'>,
+  ): Promise<Message> {
     for (let attempt = 0; ; attempt++) {
       const time = now();
       try {

@@ -26,7 +26,9 @@ export interface OpenStoreOptions {
 
 /** Opens the database and brings its schema up to date. Kysely's migrator locks, so concurrent starts are safe. */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
-  const store = options.databaseUrl ? openPostgres(options.databaseUrl, options.onPoolError) : openSqlite(options.dataDir, options.fileName ?? 'dualnova.sqlite');
+  const store = options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.onPoolError)
+    : openSqlite(options.dataDir, options.fileName ?? 'dualnova.sqlite');
   const migrator = new Migrator({ db: store.db, provider: migrationsFor(store.kind) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

@@ -35,7 +35,9 @@ export class FeedbackRepository {
   async forMessages(messageIds: string[]): Promise<Map<string, Feedback>> {
     if (messageIds.length === 0) return new Map();
     const rows = await this.db.selectFrom('feedback').selectAll().where('message_id', 'in', messageIds).orderBy('created_at').execute();
-    return new Map(rows.map((r) => [r.message_id, { messageId: r.message_id, rating: r.rating, comment: r.comment, createdAt: r.created_at }]));
+    return new Map(
+      rows.map((r) => [r.message_id, { messageId: r.message_id, rating: r.rating, comment: r.comment, createdAt: r.created_at }]),
+    );
   }
 
   /** Rated answers with the question that prompted them, newest first (the team lead's review list). */
@@ -43,8 +45,18 @@ export class FeedbackRepository {
     let query = this.db
       .selectFrom('feedback as f')
       .innerJoin('messages as a', 'a.id', 'f.message_id')
-      .leftJoin('messages as q', (join) => join.onRef('q.conversation_id', '=', 'a.conversation_id').on((eb) => eb('q.seq', '=', eb('a.seq', '-', 1))))
-      .select(['f.message_id', 'f.rating', 'f.comment', 'f.created_at', 'a.conversation_id', 'a.content as answer', 'q.content as question'])
+      .leftJoin('messages as q', (join) =>
+        join.onRef('q.conversation_id', '=', 'a.conversation_id').on((eb) => eb('q.seq', '=', eb('a.seq', '-', 1))),
+      )
+      .select([
+        'f.message_id',
+        'f.rating',
+        'f.comment',
+        'f.created_at',
+        'a.conversation_id',
+        'a.content as answer',
+        'q.content as question',
+      ])
       .orderBy('f.created_at', 'desc')
       .limit(limit);
     if (rating) query = query.where('f.rating', '=', rating);

@@ -61,7 +61,8 @@ export class TokenRepository {
     try {
       await this.db.insertInto('api_tokens').values(row).execute();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new TokenNameError(`A token named "${input.name}" already exists (revoked names are not reused).`);
+      if (isUniqueViolation(error))
+        throw new TokenNameError(`A token named "${input.name}" already exists (revoked names are not reused).`);
       throw error;
     }
     return { token, info: toInfo(row) };

@@ -130,7 +130,9 @@ async function crossLanguage(input: LaneDocumentsInput, lane: Language): Promise
     : '';
 
   const [siblingHits, glossaryHits] = await Promise.all([
-    Promise.all(siblings.map(async (sibling) => (await search(`${sibling.title} ${glossaryQuery}`)).filter((doc) => baseId(doc.id) === sibling.id))),
+    Promise.all(
+      siblings.map(async (sibling) => (await search(`${sibling.title} ${glossaryQuery}`)).filter((doc) => baseId(doc.id) === sibling.id)),
+    ),
     search(glossaryQuery),
   ]);
   // A sibling's passages first (its title search, then the glossary search restricted to it), then the glossary search.

@@ -95,9 +95,11 @@ export async function translateWithModel(
     // A provider that ends quietly on abort (Bedrock after the headers) still must not pass for a translation.
     if (signal.aborted) throw new ModelError('cancelled', 'cancelled');
   } catch (caught) {
-    const failure = caught instanceof ModelError ? caught : new ModelError('model_error', 'The translation call failed unexpectedly', String(caught));
+    const failure =
+      caught instanceof ModelError ? caught : new ModelError('model_error', 'The translation call failed unexpectedly', String(caught));
     const spent = failure.partialUsage ?? usage;
-    if (request.signal.aborted) throw new TranslationError('cancelled', 499, 'The translation was cancelled.', 'cancelled', spent, elapsed());
+    if (request.signal.aborted)
+      throw new TranslationError('cancelled', 499, 'The translation was cancelled.', 'cancelled', spent, elapsed());
     if (timeout.aborted) {
       throw new TranslationError(
         'translation_failed',
@@ -113,11 +115,25 @@ export async function translateWithModel(
 
   const latencyMs = elapsed();
   if (stopReason === 'max_tokens') {
-    throw new TranslationError('translation_failed', 502, `The translation from ${modelId} was cut off at its token limit; translate a shorter text.`, 'truncated', usage, latencyMs);
+    throw new TranslationError(
+      'translation_failed',
+      502,
+      `The translation from ${modelId} was cut off at its token limit; translate a shorter text.`,
+      'truncated',
+      usage,
+      latencyMs,
+    );
   }
   const cleaned = cleanTranslation(text, request.text);
   if (cleaned === '') {
-    throw new TranslationError('translation_failed', 502, `The translation model (${modelId}) returned an empty translation.`, 'empty', usage, latencyMs);
+    throw new TranslationError(
+      'translation_failed',
+      502,
+      `The translation model (${modelId}) returned an empty translation.`,
+      'empty',
+      usage,
+      latencyMs,
+    );
   }
   // Short texts (a name, "OK") may legitimately come back as they were; a sentence may not.
   if (request.source !== request.target && [...request.text.trim()].length >= 12 && sameText(cleaned, request.text)) {

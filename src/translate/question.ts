@@ -21,8 +21,7 @@ interface Spent {
 }
 
 export type QuestionTranslation =
-  | ({ ok: true; text: string } & Spent)
-  | ({ ok: false; code: 'translation_failed' | 'cancelled'; message: string } & Spent);
+  ({ ok: true; text: string } & Spent) | ({ ok: false; code: 'translation_failed' | 'cancelled'; message: string } & Spent);
 
 /**
  * Translates a customer's question into the staff language for the second search. Never throws:
@@ -56,7 +55,12 @@ export class QuestionTranslator {
           ...spent(error.usage, error.latencyMs),
         };
       }
-      return { ok: false, code: 'translation_failed', message: `Translation failed: ${String(error)}`, ...spent({ inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, 0) };
+      return {
+        ok: false,
+        code: 'translation_failed',
+        message: `Translation failed: ${String(error)}`,
+        ...spent({ inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, 0),
+      };
     }
   }
 }

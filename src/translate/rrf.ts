@@ -35,9 +35,7 @@ export function reciprocalRankFusion(lists: RetrievedDocument[][], options: Fusi
       }
     });
   });
-  const ranked = [...fused.values()].sort(
-    (a, b) => b.score - a.score || a.bestRank - b.bestRank || a.firstList - b.firstList,
-  );
+  const ranked = [...fused.values()].sort((a, b) => b.score - a.score || a.bestRank - b.bestRank || a.firstList - b.firstList);
   const limited = options.limit === undefined ? ranked : ranked.slice(0, Math.max(0, options.limit));
   return limited.map(({ doc, score }) => ({ ...doc, score: Math.round(score * 1e6) / 1e6 }));
 }

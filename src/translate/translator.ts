@@ -99,7 +99,11 @@ export class Translator {
     if (text.trim() === '') throw new AppError('message_empty', 400, 'The text to translate is empty.');
     const length = [...text].length;
     if (length > TRANSLATE_MAX_CHARS) {
-      throw new AppError('message_too_long', 413, `The text is ${length} characters long; the translator takes at most ${TRANSLATE_MAX_CHARS}. Split it into shorter parts.`);
+      throw new AppError(
+        'message_too_long',
+        413,
+        `The text is ${length} characters long; the translator takes at most ${TRANSLATE_MAX_CHARS}. Split it into shorter parts.`,
+      );
     }
     const analysis = analyzeLanguage(text);
     if (analysis.language === null && (input.source === undefined || input.source === 'auto')) {
@@ -124,7 +128,8 @@ export class Translator {
         timeoutMs: this.deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       });
     } catch (error) {
-      if (error instanceof TranslationError) await this.record(input.userId, model, target, error.usage, error.latencyMs, error.code === 'cancelled' ? 'partial' : 'failed');
+      if (error instanceof TranslationError)
+        await this.record(input.userId, model, target, error.usage, error.latencyMs, error.code === 'cancelled' ? 'partial' : 'failed');
       throw error;
     }
     const costUsd = await this.record(input.userId, model, target, outcome.usage, outcome.latencyMs, 'complete');
@@ -136,7 +141,9 @@ export class Translator {
       targetLanguage: target,
       translatedText: outcome.text,
       glossaryTerms: glossary ? termReports(glossary, text, outcome.text, target) : [],
-      glossaryViolations: glossary ? checkGlossaryConsistency({ glossary, sourceText: text, answerText: outcome.text, language: target }) : [],
+      glossaryViolations: glossary
+        ? checkGlossaryConsistency({ glossary, sourceText: text, answerText: outcome.text, language: target })
+        : [],
       model: model.modelId,
       usage: outcome.usage,
       latencyMs: outcome.latencyMs,
@@ -145,7 +152,14 @@ export class Translator {
   }
 
   /** One ledger row per call, failed ones included (they can cost tokens too). Returns the cost. */
-  private async record(userId: string | null, model: TranslationModel, target: Language, usage: TokenUsage, latencyMs: number, status: string): Promise<number | null> {
+  private async record(
+    userId: string | null,
+    model: TranslationModel,
+    target: Language,
+    usage: TokenUsage,
+    latencyMs: number,
+    status: string,
+  ): Promise<number | null> {
     const costUsd = this.deps.price(model.modelId, usage, model.model.provider);
     if (!this.deps.ledger) return costUsd;
     try {

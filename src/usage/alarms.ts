@@ -5,7 +5,13 @@
  * estimated cost per day of all configured models (metric math with the price table). Counts treat
  * missing data as fine: no traffic is not an incident. All account-wide (AWS/Bedrock metrics).
  */
-import { DeleteAlarmsCommand, PutMetricAlarmCommand, type CloudWatchClient, type MetricDataQuery, type PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
+import {
+  DeleteAlarmsCommand,
+  PutMetricAlarmCommand,
+  type CloudWatchClient,
+  type MetricDataQuery,
+  type PutMetricAlarmCommandInput,
+} from '@aws-sdk/client-cloudwatch';
 import { BEDROCK_NAMESPACE, listAlarms, type AlarmItem } from './cloudwatch-reader.js';
 import type { PriceBook } from './prices.js';
 
@@ -45,7 +51,11 @@ export function alarmName(prefix: string, key: string): string {
 function metric(id: string, metricName: string, modelId: string, period: number): MetricDataQuery {
   return {
     Id: id,
-    MetricStat: { Metric: { Namespace: BEDROCK_NAMESPACE, MetricName: metricName, Dimensions: [{ Name: 'ModelId', Value: modelId }] }, Period: period, Stat: 'Sum' },
+    MetricStat: {
+      Metric: { Namespace: BEDROCK_NAMESPACE, MetricName: metricName, Dimensions: [{ Name: 'ModelId', Value: modelId }] },
+      Period: period,
+      Stat: 'Sum',
+    },
     ReturnData: false,
   };
 }
@@ -127,14 +137,18 @@ export function planAlarms({ prefix, modelIds, prices, thresholds, snsTopicArn }
         terms.push(`FILL(${id}, 0) * ${decimal(perThousand * 1000)}`);
       }
     });
-    if (unpriced.length > 0) notes.push(`the cost alarm leaves out ${unpriced.join(', ')}: no price in table ${prices.table.version} (add it with PRICES_FILE)`);
+    if (unpriced.length > 0)
+      notes.push(`the cost alarm leaves out ${unpriced.join(', ')}: no price in table ${prices.table.version} (add it with PRICES_FILE)`);
     if (terms.length > 0) {
       alarms.push({
         ...common,
         AlarmName: alarmName(prefix, 'cost-per-day'),
         AlarmDescription: `Estimated Bedrock cost of ${ids.filter((id) => !unpriced.includes(id)).join(', ')} over 24 hours (whole account) at or above ${thresholds.costPerDayUsd} USD; prices ${prices.table.source}. Managed by dualnova alarms apply.`,
         Threshold: thresholds.costPerDayUsd,
-        Metrics: [...metrics, { Id: 'cost', Expression: `(${terms.join(' + ')}) / 1000000`, Label: 'estimated Bedrock cost (USD)', ReturnData: true }],
+        Metrics: [
+          ...metrics,
+          { Id: 'cost', Expression: `(${terms.join(' + ')}) / 1000000`, Label: 'estimated Bedrock cost (USD)', ReturnData: true },
+        ],
       });
     }
   }
@@ -152,7 +166,11 @@ export interface ApplyResult {
  * PutMetricAlarm for every planned alarm (create or update: same call), then, with `prune`, deletes
  * the usage alarms under the prefix that the plan no longer has (a model that was replaced).
  */
-export async function applyAlarms(client: CloudWatchClient, plan: AlarmPlan, options: { prefix: string; prune?: boolean }): Promise<ApplyResult> {
+export async function applyAlarms(
+  client: CloudWatchClient,
+  plan: AlarmPlan,
+  options: { prefix: string; prune?: boolean },
+): Promise<ApplyResult> {
   const existing = new Set((await listAlarms(client, options.prefix)).map((a) => a.name));
   const created: string[] = [];
   const updated: string[] = [];
@@ -163,7 +181,8 @@ export async function applyAlarms(client: CloudWatchClient, plan: AlarmPlan, opt
   const planned = new Set(plan.alarms.map((a) => a.AlarmName));
   // Only alarms this command would have made: another stack's alarms under a shared prefix
   // (`dualnova-` also matches `dualnova-prod-service-…`) are never touched.
-  const ours = (name: string) => KEYS.some((key) => name.startsWith(alarmName(options.prefix, key))) || name === alarmName(options.prefix, 'cost-per-day');
+  const ours = (name: string) =>
+    KEYS.some((key) => name.startsWith(alarmName(options.prefix, key))) || name === alarmName(options.prefix, 'cost-per-day');
   const stale = options.prune ? [...existing].filter((name) => !planned.has(name) && ours(name)) : [];
   // DeleteAlarms takes at most 100 names per call.
   for (let i = 0; i < stale.length; i += 100) await client.send(new DeleteAlarmsCommand({ AlarmNames: stale.slice(i, i + 100) }));

@@ -62,7 +62,16 @@ export async function addToCounters(trx: Kysely<Database>, scopes: string[], per
   for (const scope of scopes) {
     await trx
       .insertInto('budget_counters')
-      .values({ scope, period, used_tokens: amount.tokens, used_cost_usd: amount.costUsd, calls: 1, reserved_tokens: 0, reserved_cost_usd: 0, updated_at: now })
+      .values({
+        scope,
+        period,
+        used_tokens: amount.tokens,
+        used_cost_usd: amount.costUsd,
+        calls: 1,
+        reserved_tokens: 0,
+        reserved_cost_usd: 0,
+        updated_at: now,
+      })
       .onConflict((oc) =>
         oc.columns(['scope', 'period']).doUpdateSet({
           used_tokens: sql`budget_counters.used_tokens + excluded.used_tokens`,
@@ -202,13 +211,21 @@ export class Budgets {
       const notice = this.describeBlock(full.scope, await this.counter(full.scope, period.key), period);
       return {
         mode: 'overview-only',
-        warnings: [{ code: 'budget_degraded', message: `${notice.what} is used up (${notice.figures}): this answer is the overview only, without the detailed part. Full answers resume ${notice.resume}, or when an admin raises ${notice.setting}.` }],
+        warnings: [
+          {
+            code: 'budget_degraded',
+            message: `${notice.what} is used up (${notice.figures}): this answer is the overview only, without the detailed part. Full answers resume ${notice.resume}, or when an admin raises ${notice.setting}.`,
+          },
+        ],
         release: once(() => this.release(overview.id)),
       };
     }
     const notice = this.describeBlock(overview.scope, await this.counter(overview.scope, period.key), period);
     const retryAfter = Math.max(1, Math.ceil((period.end.getTime() - this.now().getTime()) / 1000));
-    this.options.logger?.warn({ scope: overview.scope.startsWith('user:') ? 'user' : 'deployment', period: period.key }, 'answer refused: daily budget exhausted');
+    this.options.logger?.warn(
+      { scope: overview.scope.startsWith('user:') ? 'user' : 'deployment', period: period.key },
+      'answer refused: daily budget exhausted',
+    );
     throw new BudgetExhaustedError(
       `${notice.what} is used up (${notice.figures}), including the ${this.config.gracePercent}% allowance for overview-only answers. Answers resume ${notice.resume} (in ${formatDuration(retryAfter)}); an admin can raise ${notice.setting}.`,
       retryAfter,
@@ -226,12 +243,16 @@ export class Budgets {
     for (const scope of this.limitedScopes(userId)) {
       const row = await this.counter(scope, period.key);
       const limits = this.limitsOf(scope);
-      const tokensOver = limits.tokens !== undefined && num(row?.used_tokens) + num(row?.reserved_tokens) >= Math.floor(limits.tokens * grace);
+      const tokensOver =
+        limits.tokens !== undefined && num(row?.used_tokens) + num(row?.reserved_tokens) >= Math.floor(limits.tokens * grace);
       const costOver = limits.costUsd !== undefined && num(row?.used_cost_usd) + num(row?.reserved_cost_usd) >= limits.costUsd * grace;
       if (tokensOver || costOver) {
         const notice = this.describeBlock(scope, row, period);
         const retryAfter = Math.max(1, Math.ceil((period.end.getTime() - this.now().getTime()) / 1000));
-        throw new BudgetExhaustedError(`${notice.what} is used up (${notice.figures}). Translations resume ${notice.resume}; an admin can raise ${notice.setting}.`, retryAfter);
+        throw new BudgetExhaustedError(
+          `${notice.what} is used up (${notice.figures}). Translations resume ${notice.resume}; an admin can raise ${notice.setting}.`,
+          retryAfter,
+        );
       }
     }
   }
@@ -239,7 +260,11 @@ export class Budgets {
   /** Returns a reservation's amounts to its counters. Idempotent: the row is deleted first. */
   async release(id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      const row = await trx.deleteFrom('budget_reservations').where('id', '=', id).returning(['period', 'scopes', 'tokens', 'cost_usd']).executeTakeFirst();
+      const row = await trx
+        .deleteFrom('budget_reservations')
+        .where('id', '=', id)
+        .returning(['period', 'scopes', 'tokens', 'cost_usd'])
+        .executeTakeFirst();
       if (!row) return;
       const scopes = JSON.parse(row.scopes) as string[];
       for (const scope of scopes) {
@@ -262,7 +287,8 @@ export class Budgets {
     const cutoff = new Date(this.now().getTime() - maxAgeMs).toISOString();
     const stale = await this.db.selectFrom('budget_reservations').select('id').where('created_at', '<', cutoff).execute();
     for (const { id } of stale) await this.release(id);
-    if (stale.length > 0) this.options.logger?.warn({ released: stale.length }, 'released budget reservations of answers that never finished');
+    if (stale.length > 0)
+      this.options.logger?.warn({ released: stale.length }, 'released budget reservations of answers that never finished');
     return stale.length;
   }
 
@@ -312,11 +338,17 @@ export class Budgets {
           const limits = this.limitsOf(scope);
           let update = trx
             .updateTable('budget_counters')
-            .set({ reserved_tokens: sql`reserved_tokens + ${tokens}`, reserved_cost_usd: sql`reserved_cost_usd + ${cost}`, updated_at: now })
+            .set({
+              reserved_tokens: sql`reserved_tokens + ${tokens}`,
+              reserved_cost_usd: sql`reserved_cost_usd + ${cost}`,
+              updated_at: now,
+            })
             .where('scope', '=', scope)
             .where('period', '=', period.key);
-          if (limits.tokens !== undefined) update = update.where(sql`used_tokens + reserved_tokens + ${tokens}`, '<=', Math.floor(limits.tokens * factor));
-          if (limits.costUsd !== undefined) update = update.where(sql`used_cost_usd + reserved_cost_usd + ${cost}`, '<=', limits.costUsd * factor);
+          if (limits.tokens !== undefined)
+            update = update.where(sql`used_tokens + reserved_tokens + ${tokens}`, '<=', Math.floor(limits.tokens * factor));
+          if (limits.costUsd !== undefined)
+            update = update.where(sql`used_cost_usd + reserved_cost_usd + ${cost}`, '<=', limits.costUsd * factor);
           const row = await update.returning(['used_tokens', 'used_cost_usd', 'reserved_tokens', 'reserved_cost_usd']).executeTakeFirst();
           if (!row) throw new NoRoom(scope);
           seen.set(scope, row);
@@ -375,7 +407,11 @@ export class Budgets {
   }
 
   /** Which budget of a scope blocks, in words: the one most used relative to its limit. */
-  private describeBlock(scope: string, row: CounterRow | undefined, period: BudgetPeriod): { what: string; figures: string; setting: string; resume: string } {
+  private describeBlock(
+    scope: string,
+    row: CounterRow | undefined,
+    period: BudgetPeriod,
+  ): { what: string; figures: string; setting: string; resume: string } {
     const kind = scope === DEPLOYMENT_SCOPE ? 'deployment' : 'user';
     const limits = this.limitsOf(scope);
     const tokensUsed = num(row?.used_tokens) + num(row?.reserved_tokens);
@@ -385,7 +421,12 @@ export class Budgets {
     const key: 'tokens' | 'costUsd' = costShare > tokenShare ? 'costUsd' : 'tokens';
     const limit = (key === 'tokens' ? limits.tokens : limits.costUsd) ?? 0;
     const used = key === 'tokens' ? tokensUsed : costUsed;
-    return { what: budgetName(kind, key), figures: `${figure(key, used)} of ${figure(key, limit)}`, setting: SETTING[kind][key], resume: `when the budget resets ${resetText(period)}` };
+    return {
+      what: budgetName(kind, key),
+      figures: `${figure(key, used)} of ${figure(key, limit)}`,
+      setting: SETTING[kind][key],
+      resume: `when the budget resets ${resetText(period)}`,
+    };
   }
 
   private scopeView(scope: 'deployment' | 'user', limits: BudgetLimits, row: CounterRow | undefined): ScopeView {

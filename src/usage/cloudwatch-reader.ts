@@ -175,7 +175,11 @@ export class CloudWatchUsageReader {
     this.now = options.now ?? Date.now;
     if (!options.access.enabled) {
       const why = options.access.reason;
-      this.metrics = { state: 'unconfigured', reason: `CloudWatch metrics unavailable: ${why}; the ledger below is this deployment's own record`, data: null };
+      this.metrics = {
+        state: 'unconfigured',
+        reason: `CloudWatch metrics unavailable: ${why}; the ledger below is this deployment's own record`,
+        data: null,
+      };
       this.alarms = { state: 'unconfigured', reason: `CloudWatch alarms unavailable: ${why}`, data: null };
     }
   }
@@ -241,8 +245,13 @@ export class CloudWatchUsageReader {
     this.metrics = metrics.ok
       ? { state: 'ok', checkedAt, data: metrics.snapshot }
       : { state: metrics.failure.state, reason: metrics.failure.reason, checkedAt, data: this.metrics.data };
-    this.alarms = alarms.ok ? { state: 'ok', checkedAt, data: alarms.items } : { state: alarms.failure.state, reason: alarms.failure.reason, checkedAt, data: this.alarms.data };
-    this.options.logger?.debug({ ms: this.now() - started, metrics: this.metrics.state, alarms: this.alarms.state }, 'CloudWatch usage refreshed');
+    this.alarms = alarms.ok
+      ? { state: 'ok', checkedAt, data: alarms.items }
+      : { state: alarms.failure.state, reason: alarms.failure.reason, checkedAt, data: this.alarms.data };
+    this.options.logger?.debug(
+      { ms: this.now() - started, metrics: this.metrics.state, alarms: this.alarms.state },
+      'CloudWatch usage refreshed',
+    );
   }
 
   // ---- metrics ---------------------------------------------------------------------------------
@@ -261,13 +270,28 @@ export class CloudWatchUsageReader {
       let pages = 0;
       do {
         const out = await client.send(
-          new GetMetricDataCommand({ MetricDataQueries: plan.queries, StartTime: start, EndTime: end, ScanBy: 'TimestampDescending', ...(nextToken ? { NextToken: nextToken } : {}) }),
+          new GetMetricDataCommand({
+            MetricDataQueries: plan.queries,
+            StartTime: start,
+            EndTime: end,
+            ScanBy: 'TimestampDescending',
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
           { abortSignal: this.signal() },
         );
         for (const result of out.MetricDataResults ?? []) {
           if (!result.Id) continue;
           const known = results.get(result.Id);
-          results.set(result.Id, known ? { ...known, Timestamps: [...(known.Timestamps ?? []), ...(result.Timestamps ?? [])], Values: [...(known.Values ?? []), ...(result.Values ?? [])] } : result);
+          results.set(
+            result.Id,
+            known
+              ? {
+                  ...known,
+                  Timestamps: [...(known.Timestamps ?? []), ...(result.Timestamps ?? [])],
+                  Values: [...(known.Values ?? []), ...(result.Values ?? [])],
+                }
+              : result,
+          );
         }
         nextToken = out.NextToken;
         pages += 1;
@@ -278,7 +302,9 @@ export class CloudWatchUsageReader {
     const windows = Object.fromEntries(
       USAGE_WINDOWS.map((window) => {
         const periodMs = WINDOW_SECONDS[window] * 1000;
-        const rows = plan.ids.map(({ modelId, configuredModelId, index }) => this.row(results, index, window, modelId, configuredModelId, endMs - periodMs));
+        const rows = plan.ids.map(({ modelId, configuredModelId, index }) =>
+          this.row(results, index, window, modelId, configuredModelId, endMs - periodMs),
+        );
         return [window, { from: new Date(endMs - periodMs).toISOString(), to: end.toISOString(), byModelId: rows }];
       }),
     ) as Record<UsageWindow, CloudWatchWindow>;
@@ -298,14 +324,23 @@ export class CloudWatchUsageReader {
 
   /** ListMetrics with NextToken paging; at most every 15 minutes (the set of ids changes rarely). */
   private async discover(client: CloudWatchClient): Promise<void> {
-    if (this.discovery?.fetchedAt && this.now() - Date.parse(this.discovery.fetchedAt) < Math.max(DISCOVERY_TTL_MS, this.options.cacheSeconds * 1000)) return;
+    if (
+      this.discovery?.fetchedAt &&
+      this.now() - Date.parse(this.discovery.fetchedAt) < Math.max(DISCOVERY_TTL_MS, this.options.cacheSeconds * 1000)
+    )
+      return;
     const ids = new Set<string>();
     let pages = 0;
     let nextToken: string | undefined;
     try {
       do {
         const out = await client.send(
-          new ListMetricsCommand({ Namespace: BEDROCK_NAMESPACE, MetricName: SUM_METRICS.invocations, Dimensions: [{ Name: 'ModelId' }], ...(nextToken ? { NextToken: nextToken } : {}) }),
+          new ListMetricsCommand({
+            Namespace: BEDROCK_NAMESPACE,
+            MetricName: SUM_METRICS.invocations,
+            Dimensions: [{ Name: 'ModelId' }],
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
           { abortSignal: this.signal() },
         );
         pages += 1;
@@ -329,7 +364,12 @@ export class CloudWatchUsageReader {
     }
   }
 
-  private queryPlan(): { ids: Array<{ modelId: string; configuredModelId: string; index: number }>; others: string[]; queries: MetricDataQuery[]; truncated?: string } {
+  private queryPlan(): {
+    ids: Array<{ modelId: string; configuredModelId: string; index: number }>;
+    others: string[];
+    queries: MetricDataQuery[];
+    truncated?: string;
+  } {
     const configured = [...new Set(this.options.modelIds)];
     const discovered = this.discovery?.modelIds ?? [];
     const pairs: Array<{ modelId: string; configuredModelId: string }> = [];
@@ -351,14 +391,33 @@ export class CloudWatchUsageReader {
       ids,
       others,
       queries,
-      ...(pairs.length > fits ? { truncated: `${pairs.length - fits} model ids left out (GetMetricData takes at most ${MAX_QUERIES} queries): ${pairs.slice(fits).map((p) => p.modelId).join(', ')}` } : {}),
+      ...(pairs.length > fits
+        ? {
+            truncated: `${pairs.length - fits} model ids left out (GetMetricData takes at most ${MAX_QUERIES} queries): ${pairs
+              .slice(fits)
+              .map((p) => p.modelId)
+              .join(', ')}`,
+          }
+        : {}),
     };
   }
 
-  private row(results: Map<string, MetricDataResult>, index: number, window: UsageWindow, modelId: string, configuredModelId: string, windowStartMs: number): CloudWatchModelRow {
+  private row(
+    results: Map<string, MetricDataResult>,
+    index: number,
+    window: UsageWindow,
+    modelId: string,
+    configuredModelId: string,
+    windowStartMs: number,
+  ): CloudWatchModelRow {
     const value = (key: keyof typeof SHORT): number | null => newestValue(results.get(queryId(index, window, key)), windowStartMs);
     const sum = (key: SumKey) => value(key) ?? 0;
-    const usage = { inputTokens: sum('inputTokens'), outputTokens: sum('outputTokens'), cacheReadInputTokens: sum('cacheReadInputTokens'), cacheWriteInputTokens: sum('cacheWriteInputTokens') };
+    const usage = {
+      inputTokens: sum('inputTokens'),
+      outputTokens: sum('outputTokens'),
+      cacheReadInputTokens: sum('cacheReadInputTokens'),
+      cacheWriteInputTokens: sum('cacheWriteInputTokens'),
+    };
     const price = this.options.prices.price(modelId);
     const latencyAvg = value('latencyAvg');
     const latencyP90 = value('latencyP90');
@@ -388,14 +447,26 @@ export class CloudWatchUsageReader {
 }
 
 /** Every metric alarm under a name prefix, with NextToken paging. */
-export async function listAlarms(client: CloudWatchClient, prefix: string, signal: AbortSignal = AbortSignal.timeout(30_000)): Promise<AlarmItem[]> {
+export async function listAlarms(
+  client: CloudWatchClient,
+  prefix: string,
+  signal: AbortSignal = AbortSignal.timeout(30_000),
+): Promise<AlarmItem[]> {
   const items: AlarmItem[] = [];
   let nextToken: string | undefined;
   let pages = 0;
   do {
-    const out = await client.send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], MaxRecords: 100, ...(nextToken ? { NextToken: nextToken } : {}) }), {
-      abortSignal: signal,
-    });
+    const out = await client.send(
+      new DescribeAlarmsCommand({
+        AlarmNamePrefix: prefix,
+        AlarmTypes: ['MetricAlarm'],
+        MaxRecords: 100,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      }),
+      {
+        abortSignal: signal,
+      },
+    );
     items.push(...(out.MetricAlarms ?? []).map(toAlarmItem));
     nextToken = out.NextToken;
     pages += 1;
@@ -429,13 +500,23 @@ function classify(error: unknown, action: string, feature: string, logger?: Logg
   logger?.warn({ action, kind: failure.kind, error: failure.summary }, `${feature}: ${action} failed`);
   switch (failure.kind) {
     case 'denied':
-      return { state: 'denied', reason: deniedReason(failure.deniedAction ?? action, feature) + (failure.explicitDeny ? ' (an explicit Deny: an Allow statement will not help)' : ''), failure };
+      return {
+        state: 'denied',
+        reason:
+          deniedReason(failure.deniedAction ?? action, feature) +
+          (failure.explicitDeny ? ' (an explicit Deny: an Allow statement will not help)' : ''),
+        failure,
+      };
     case 'credentials':
       return { state: 'denied', reason: `${feature} unavailable: AWS rejected the credentials (${failure.name})`, failure };
     case 'no-credentials':
       return { state: 'unconfigured', reason: `${feature} unavailable: no AWS credentials could be loaded`, failure };
     case 'throttled':
-      return { state: 'throttled', reason: `${feature} unavailable for now: CloudWatch throttled ${action.replace('cloudwatch:', '')} (retried with backoff); the next refresh tries again`, failure };
+      return {
+        state: 'throttled',
+        reason: `${feature} unavailable for now: CloudWatch throttled ${action.replace('cloudwatch:', '')} (retried with backoff); the next refresh tries again`,
+        failure,
+      };
     case 'unreachable':
     case 'timeout':
       return { state: 'unreachable', reason: `${feature} unavailable: CloudWatch cannot be reached (${failure.summary})`, failure };
@@ -449,7 +530,11 @@ function queryId(index: number, window: UsageWindow, key: keyof typeof SHORT): s
 }
 
 function queriesFor(modelId: string, index: number): MetricDataQuery[] {
-  const metric = (metricName: string) => ({ Namespace: BEDROCK_NAMESPACE, MetricName: metricName, Dimensions: [{ Name: 'ModelId', Value: modelId }] });
+  const metric = (metricName: string) => ({
+    Namespace: BEDROCK_NAMESPACE,
+    MetricName: metricName,
+    Dimensions: [{ Name: 'ModelId', Value: modelId }],
+  });
   return USAGE_WINDOWS.flatMap((window) => {
     const Period = WINDOW_SECONDS[window];
     return [
@@ -459,8 +544,18 @@ function queriesFor(modelId: string, index: number): MetricDataQuery[] {
         MetricStat: { Metric: metric(name), Period, Stat: 'Sum' },
         ReturnData: true,
       })),
-      { Id: queryId(index, window, 'latencyAvg'), Label: `${modelId} ${LATENCY} avg ${window}`, MetricStat: { Metric: metric(LATENCY), Period, Stat: 'Average' }, ReturnData: true },
-      { Id: queryId(index, window, 'latencyP90'), Label: `${modelId} ${LATENCY} p90 ${window}`, MetricStat: { Metric: metric(LATENCY), Period, Stat: 'p90' }, ReturnData: true },
+      {
+        Id: queryId(index, window, 'latencyAvg'),
+        Label: `${modelId} ${LATENCY} avg ${window}`,
+        MetricStat: { Metric: metric(LATENCY), Period, Stat: 'Average' },
+        ReturnData: true,
+      },
+      {
+        Id: queryId(index, window, 'latencyP90'),
+        Label: `${modelId} ${LATENCY} p90 ${window}`,
+        MetricStat: { Metric: metric(LATENCY), Period, Stat: 'p90' },
+        ReturnData: true,
+      },
     ];
   });
 }

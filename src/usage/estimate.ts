@@ -50,12 +50,18 @@ export class AnswerEstimator {
     if (this.options.provider === 'offline') return { full: zero, overviewOnly: zero };
     const question = estimateTokens(shape.question);
     const { overview, detail, translation, prefixTokens, historyTokenBudget, retrieveTopK } = this.options;
-    const answerInput = Math.ceil(INPUT_MARGIN * (prefixTokens() + historyTokenBudget + retrieveTopK * PASSAGE_TOKENS + 2 * question + PROMPT_OVERHEAD_TOKENS));
+    const answerInput = Math.ceil(
+      INPUT_MARGIN * (prefixTokens() + historyTokenBudget + retrieveTopK * PASSAGE_TOKENS + 2 * question + PROMPT_OVERHEAD_TOKENS),
+    );
     const overviewCall = this.call(overview.modelId, answerInput, overview.maxTokens);
     const detailCall = this.call(detail.modelId, answerInput, detail.maxTokens);
     const translationCall =
       shape.translation && translation
-        ? this.call(translation.modelId, Math.ceil(INPUT_MARGIN * (prefixTokens() + 2 * question + PROMPT_OVERHEAD_TOKENS)), Math.min(translation.maxTokens, 4 * question + 200))
+        ? this.call(
+            translation.modelId,
+            Math.ceil(INPUT_MARGIN * (prefixTokens() + 2 * question + PROMPT_OVERHEAD_TOKENS)),
+            Math.min(translation.maxTokens, 4 * question + 200),
+          )
         : zero;
     const lanes = Math.max(1, shape.lanes);
     const overviewOnly = add(translationCall, times(overviewCall, lanes));

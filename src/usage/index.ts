@@ -76,13 +76,17 @@ export function createUsage(input: UsageInput): UsageParts {
     provider: input.provider,
     overview: { modelId: input.relay.overview.modelId, maxTokens: input.relay.overview.inference.maxTokens },
     detail: { modelId: input.relay.detail.modelId, maxTokens: input.relay.detail.inference.maxTokens },
-    ...(input.translationModelId ? { translation: { modelId: input.translationModelId, maxTokens: input.relay.overview.inference.maxTokens } } : {}),
+    ...(input.translationModelId
+      ? { translation: { modelId: input.translationModelId, maxTokens: input.relay.overview.inference.maxTokens } }
+      : {}),
     prefixTokens: input.prefixTokens,
     historyTokenBudget: settings.historyTokenBudget,
     retrieveTopK: settings.retrieveTopK,
     prices,
   });
-  const modelIds = [...new Set([settings.fastModelId, settings.detailModelId, ...(settings.translationModelId ? [settings.translationModelId] : [])])];
+  const modelIds = [
+    ...new Set([settings.fastModelId, settings.detailModelId, ...(settings.translationModelId ? [settings.translationModelId] : [])]),
+  ];
   const reader = new CloudWatchUsageReader({
     client: input.cloudwatch,
     access: input.awsAccess,
@@ -105,8 +109,14 @@ export function createUsage(input: UsageInput): UsageParts {
     logger,
   });
   if (budgets.enabled && settings.usage.budgets.deployment.costUsd !== undefined) {
-    const unpriced = [input.relay.overview.modelId, input.relay.detail.modelId].filter((id) => input.provider !== 'offline' && prices.price(id) === null);
-    if (unpriced.length > 0) logger.warn({ unpriced }, 'a cost budget is set but these models have no price: their calls count toward token budgets only (add prices with PRICES_FILE)');
+    const unpriced = [input.relay.overview.modelId, input.relay.detail.modelId].filter(
+      (id) => input.provider !== 'offline' && prices.price(id) === null,
+    );
+    if (unpriced.length > 0)
+      logger.warn(
+        { unpriced },
+        'a cost budget is set but these models have no price: their calls count toward token budgets only (add prices with PRICES_FILE)',
+      );
   }
   return {
     prices,
@@ -117,4 +127,3 @@ export function createUsage(input: UsageInput): UsageParts {
     price: (modelId, usage, provider) => prices.cost(modelId, usage, provider),
   };
 }
-

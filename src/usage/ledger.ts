@@ -71,7 +71,13 @@ export class UsageLedger {
         })
         .execute();
       // A call without a known price adds 0 to the cost counters (the token budget still sees it).
-      await addToCounters(trx, [DEPLOYMENT_SCOPE, userScope(entry.userId)], period, { tokens: totalTokens(entry.usage), costUsd: entry.costUsd ?? 0 }, createdAt);
+      await addToCounters(
+        trx,
+        [DEPLOYMENT_SCOPE, userScope(entry.userId)],
+        period,
+        { tokens: totalTokens(entry.usage), costUsd: entry.costUsd ?? 0 },
+        createdAt,
+      );
     });
     this.options.emf?.write(entry);
   }

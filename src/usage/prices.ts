@@ -105,7 +105,12 @@ export const pricesFileSchema = z
   .superRefine((file, ctx) => {
     for (const [modelId, regions] of Object.entries(file.models)) {
       for (const region of Object.keys(regions)) {
-        if (!REGION_KEY.test(region)) ctx.addIssue({ code: 'custom', path: ['models', modelId, region], message: 'must be "default" or a region such as eu-central-1' });
+        if (!REGION_KEY.test(region))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['models', modelId, region],
+            message: 'must be "default" or a region such as eu-central-1',
+          });
       }
     }
   });
@@ -156,7 +161,12 @@ export function loadPriceTable(file: string | undefined, base: PriceTable = DEFA
     const entries = Object.fromEntries(
       Object.entries(regions).map(([region, p]) => [
         region,
-        { input: p.input, output: p.output, cacheRead: p.cacheRead ?? (isNova ? p.input * 0.25 : p.input), cacheWrite: p.cacheWrite ?? p.input },
+        {
+          input: p.input,
+          output: p.output,
+          cacheRead: p.cacheRead ?? (isNova ? p.input * 0.25 : p.input),
+          cacheWrite: p.cacheWrite ?? p.input,
+        },
       ]),
     );
     models[modelId] = { ...(models[modelId] ?? {}), ...entries };

@@ -89,8 +89,12 @@ export class UsageQueries {
   constructor(private readonly db: Kysely<Database>) {}
 
   private filtered(filter: LedgerFilter): SelectQueryBuilder<Database, 'usage', object> {
-    let query = this.db.selectFrom('usage').where('created_at', '>=', filter.from.toISOString()).where('created_at', '<', filter.to.toISOString());
-    if (filter.userId !== undefined) query = filter.userId === null ? query.where('user_id', 'is', null) : query.where('user_id', '=', filter.userId);
+    let query = this.db
+      .selectFrom('usage')
+      .where('created_at', '>=', filter.from.toISOString())
+      .where('created_at', '<', filter.to.toISOString());
+    if (filter.userId !== undefined)
+      query = filter.userId === null ? query.where('user_id', 'is', null) : query.where('user_id', '=', filter.userId);
     if (filter.provider !== undefined) query = query.where('provider', '=', filter.provider);
     return query;
   }
@@ -112,8 +116,13 @@ export class UsageQueries {
         .select(['model_id', 'provider', ...aggregates, sql<number>`avg(latency_ms)`.as('avg_latency_ms')])
         .groupBy(['model_id', 'provider'])
         .execute(),
-      this.filtered(filter).select(['purpose', ...aggregates]).groupBy('purpose').execute(),
-      this.filtered(filter).select([...aggregates]).executeTakeFirst(),
+      this.filtered(filter)
+        .select(['purpose', ...aggregates])
+        .groupBy('purpose')
+        .execute(),
+      this.filtered(filter)
+        .select([...aggregates])
+        .executeTakeFirst(),
     ]);
     return {
       from: filter.from.toISOString(),
@@ -126,7 +135,9 @@ export class UsageQueries {
           avgLatencyMs: row.avg_latency_ms === null ? null : Math.round(n(row.avg_latency_ms)),
         }))
         .sort((a, b) => b.totalTokens - a.totalTokens || a.modelId.localeCompare(b.modelId)),
-      byPurpose: byPurpose.map((row) => ({ purpose: row.purpose, ...sums(row as Row) })).sort((a, b) => b.totalTokens - a.totalTokens || a.purpose.localeCompare(b.purpose)),
+      byPurpose: byPurpose
+        .map((row) => ({ purpose: row.purpose, ...sums(row as Row) }))
+        .sort((a, b) => b.totalTokens - a.totalTokens || a.purpose.localeCompare(b.purpose)),
       totals: sums((totals ?? {}) as Row),
     };
   }
@@ -158,7 +169,11 @@ export class UsageQueries {
 
   /** Model ids in the range that have calls without a known price (for the report's warnings). */
   async unpricedModels(filter: LedgerFilter): Promise<Array<{ modelId: string; calls: number }>> {
-    const rows = await this.filtered(filter).select(['model_id', sql<number>`count(*)`.as('calls')]).where('cost_usd', 'is', null).groupBy('model_id').execute();
+    const rows = await this.filtered(filter)
+      .select(['model_id', sql<number>`count(*)`.as('calls')])
+      .where('cost_usd', 'is', null)
+      .groupBy('model_id')
+      .execute();
     return rows.map((r) => ({ modelId: r.model_id, calls: n(r.calls) }));
   }
 }

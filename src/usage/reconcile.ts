@@ -59,7 +59,8 @@ export function reconcile({ configuredModelIds, ledger, cloudwatch }: ReconcileI
       estimatedCalls: sum(ledgerRows.map((r) => r.estimatedCalls)),
       failedCalls: sum(ledgerRows.map((r) => r.failedCalls)),
     };
-    const cwRows: CloudWatchModelRow[] = cloudwatch.window?.byModelId.filter((row) => row.configuredModelId === modelId || baseModelId(row.modelId) === base) ?? [];
+    const cwRows: CloudWatchModelRow[] =
+      cloudwatch.window?.byModelId.filter((row) => row.configuredModelId === modelId || baseModelId(row.modelId) === base) ?? [];
     if (!cloudwatch.window) {
       return {
         modelId,
@@ -78,11 +79,16 @@ export function reconcile({ configuredModelIds, ledger, cloudwatch }: ReconcileI
     const tok = { ledger: tokens(ledgerFigures), cw: tokens(cw) };
     const base_ = { modelId, cloudwatchModelIds: cwRows.map((r) => r.modelId), ledger: ledgerFigures, cloudwatch: cw, difference };
 
-    if (calls.ledger === 0 && calls.cw === 0 && tok.cw === 0) return { ...base_, status: 'no-calls', note: 'No calls in this window, in the ledger or in CloudWatch.' };
+    if (calls.ledger === 0 && calls.cw === 0 && tok.cw === 0)
+      return { ...base_, status: 'no-calls', note: 'No calls in this window, in the ledger or in CloudWatch.' };
     const callsMatch = close(calls.cw, calls.ledger, 1);
     const tokensMatch = close(tok.cw, tok.ledger, 1);
     if (callsMatch && tokensMatch) {
-      return { ...base_, status: 'match', note: 'The ledger and CloudWatch agree: this deployment is the only caller of this model in the account and region.' };
+      return {
+        ...base_,
+        status: 'match',
+        note: 'The ledger and CloudWatch agree: this deployment is the only caller of this model in the account and region.',
+      };
     }
     const higher = tok.cw > tok.ledger || calls.cw > calls.ledger;
     const lower = tok.cw < tok.ledger || calls.cw < calls.ledger;
@@ -94,9 +100,12 @@ export function reconcile({ configuredModelIds, ledger, cloudwatch }: ReconcileI
     }
     if (lower) {
       const reasons = ['CloudWatch metrics arrive a few minutes late, so the newest calls may not be in yet'];
-      if (ledgerFigures.estimatedCalls > 0) reasons.push(`${ledgerFigures.estimatedCalls} cancelled call(s) in the ledger have estimated tokens`);
+      if (ledgerFigures.estimatedCalls > 0)
+        reasons.push(`${ledgerFigures.estimatedCalls} cancelled call(s) in the ledger have estimated tokens`);
       if (ledgerFigures.failedCalls > 0) reasons.push(`${ledgerFigures.failedCalls} failed call(s) may not have reached the model`);
-      parts.push(`CloudWatch shows ${describe(calls.ledger - calls.cw, tok.ledger - tok.cw, 'fewer')} than the ledger: ${reasons.join('; ')}.`);
+      parts.push(
+        `CloudWatch shows ${describe(calls.ledger - calls.cw, tok.ledger - tok.cw, 'fewer')} than the ledger: ${reasons.join('; ')}.`,
+      );
     }
     return { ...base_, status: higher && lower ? 'mixed' : higher ? 'cloudwatch-higher' : 'cloudwatch-lower', note: parts.join(' ') };
   });

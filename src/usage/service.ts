@@ -10,7 +10,14 @@
 import type { Logger } from '../log/logger.js';
 import type { Amount, BudgetsView } from './budgets.js';
 import type { Budgets } from './budgets.js';
-import type { CloudWatchModelRow, CloudWatchState, CloudWatchUsageReader, DiscoveryState, AlarmItem, SourceState } from './cloudwatch-reader.js';
+import type {
+  CloudWatchModelRow,
+  CloudWatchState,
+  CloudWatchUsageReader,
+  DiscoveryState,
+  AlarmItem,
+  SourceState,
+} from './cloudwatch-reader.js';
 import type { AnswerEstimator, AnswerShape } from './estimate.js';
 import type { PriceBook } from './prices.js';
 import { UsageQueries, WINDOW_SECONDS, type ConversationUsage, type LedgerSummary, type UsageWindow } from './queries.js';
@@ -91,7 +98,10 @@ export class UsageService implements UsageReporter {
   /** Releases budget reservations left by crashed processes, now and every minute. */
   start(): void {
     if (this.sweeper || !this.options.budgets.enabled) return;
-    const sweep = () => void this.options.budgets.sweep().catch((error: unknown) => this.options.logger?.warn({ err: String(error) }, 'budget reservation sweep failed'));
+    const sweep = () =>
+      void this.options.budgets
+        .sweep()
+        .catch((error: unknown) => this.options.logger?.warn({ err: String(error) }, 'budget reservation sweep failed'));
     sweep();
     this.sweeper = setInterval(sweep, 60_000);
     this.sweeper.unref();
@@ -130,7 +140,11 @@ export class UsageService implements UsageReporter {
       this.options.queries.summary({ from, to: now, ...userFilter }),
       this.options.queries.unpricedModels({ from, to: now, ...userFilter }),
     ]);
-    const estimate = this.options.estimator.estimate({ lanes: this.options.typicalLanes ?? 1, translation: (this.options.typicalLanes ?? 1) > 1, question: 'x'.repeat(200) });
+    const estimate = this.options.estimator.estimate({
+      lanes: this.options.typicalLanes ?? 1,
+      translation: (this.options.typicalLanes ?? 1) > 1,
+      question: 'x'.repeat(200),
+    });
     const budgets = await this.options.budgets.view(viewer.userId, estimate.full);
 
     const warnings: UsageWarning[] = unpriced.map(({ modelId, calls }) => ({
@@ -173,7 +187,11 @@ export class UsageService implements UsageReporter {
       ...(cwWindow ? { from: new Date(cwWindow.from), to: new Date(cwWindow.to) } : { from, to: now }),
       provider: 'bedrock',
     });
-    const reason = state.metrics.reason ?? (state.metrics.state === 'pending' ? 'CloudWatch figures are being fetched in the background; they appear in a few seconds' : undefined);
+    const reason =
+      state.metrics.reason ??
+      (state.metrics.state === 'pending'
+        ? 'CloudWatch figures are being fetched in the background; they appear in a few seconds'
+        : undefined);
     return {
       ...base,
       cloudwatch: {

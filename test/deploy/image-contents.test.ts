@@ -41,7 +41,11 @@ let output = '';
 let url = '';
 
 function run(command: string, args: string[], cwd: string): void {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' } });
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' },
+  });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
 }
 
@@ -51,7 +55,8 @@ function reproduceCopy(words: string[], from: string | undefined, prodDeps: stri
   if (source.length !== 1) throw new Error(`COPY with several sources is not reproduced: ${words.join(' ')}`);
   const src = source[0]!;
   // `COPY package.json ./` copies into the folder; `COPY kb ./kb` names the target.
-  const dest = destination.endsWith('/') || destination === '.' ? path.join(app, destination, path.basename(src)) : path.join(app, destination);
+  const dest =
+    destination.endsWith('/') || destination === '.' ? path.join(app, destination, path.basename(src)) : path.join(app, destination);
   const key = `${from ?? 'context'}:${src}`;
   switch (key) {
     case 'prod-deps:/app/node_modules':
@@ -95,7 +100,8 @@ beforeAll(async () => {
   process.stdout.write(`production install: ${Date.now() - started} ms\n`);
 
   // runtime stage: its COPY lines, in order.
-  for (const instruction of runtime.instructions.filter((i) => i.keyword === 'COPY')) reproduceCopy(instruction.words, instruction.flags.from, prodDeps);
+  for (const instruction of runtime.instructions.filter((i) => i.keyword === 'COPY'))
+    reproduceCopy(instruction.words, instruction.flags.from, prodDeps);
   const workdirs = runtime.instructions.filter((i) => i.keyword === 'WORKDIR').map((i) => i.words[0]);
   expect(workdirs).toEqual(['/app']);
 
@@ -160,7 +166,10 @@ describe('the Dockerfile', () => {
   });
 
   it('installs production dependencies only, builds with `npm run build`, and fetches nothing by architecture', () => {
-    const runs = (name: string) => stage(name).instructions.filter((i) => i.keyword === 'RUN').map((i) => i.words.join(' '));
+    const runs = (name: string) =>
+      stage(name)
+        .instructions.filter((i) => i.keyword === 'RUN')
+        .map((i) => i.words.join(' '));
     expect(runs('prod-deps')).toEqual(['npm ci --omit=dev']);
     expect(runs('deps')).toEqual(['npm ci']);
     expect(runs('build')).toEqual(['npm run build']);
@@ -184,8 +193,16 @@ describe('the Dockerfile', () => {
   });
 
   it('copies exactly the production node_modules, the built server and web app, the knowledge base and package.json', () => {
-    const copies = runtime.instructions.filter((i) => i.keyword === 'COPY').map((i) => `${i.flags.from ?? 'context'}:${i.words.slice(0, -1).join(' ')}`);
-    expect(copies).toEqual(['prod-deps:/app/node_modules', 'build:/app/dist/src', 'build:/app/dist/web', 'context:kb', 'context:package.json']);
+    const copies = runtime.instructions
+      .filter((i) => i.keyword === 'COPY')
+      .map((i) => `${i.flags.from ?? 'context'}:${i.words.slice(0, -1).join(' ')}`);
+    expect(copies).toEqual([
+      'prod-deps:/app/node_modules',
+      'build:/app/dist/src',
+      'build:/app/dist/web',
+      'context:kb',
+      'context:package.json',
+    ]);
   });
 });
 
@@ -197,7 +214,8 @@ describe('the image contents, reproduced without Docker', () => {
     expect(devOnly.length).toBeGreaterThan(10);
     const installed = devOnly.filter((name) => existsSync(path.join(app, name)));
     expect(installed).toEqual([]);
-    for (const tool of ['typescript', 'vite', 'vitest', 'aws-cdk-lib', 'tsx', 'react']) expect(existsSync(path.join(app, 'node_modules', tool)), tool).toBe(false);
+    for (const tool of ['typescript', 'vite', 'vitest', 'aws-cdk-lib', 'tsx', 'react'])
+      expect(existsSync(path.join(app, 'node_modules', tool)), tool).toBe(false);
     // The shortcut above (copying one native binary) covers every production install script.
     const scripted = Object.entries(lockfile.packages)
       .filter(([, info]) => info.hasInstallScript && !info.dev && !info.devOptional)

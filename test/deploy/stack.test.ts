@@ -5,7 +5,18 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iamPolicyStatements } from '../../src/aws/iam-policy.js';
-import { flatten, normalizeStatement, onlyResource, onlyResourceEntry, removeSynthOutput, resourcesOfType, synth, type CfnResource, type CfnTemplate, type Synthesized } from './synth.js';
+import {
+  flatten,
+  normalizeStatement,
+  onlyResource,
+  onlyResourceEntry,
+  removeSynthOutput,
+  resourcesOfType,
+  synth,
+  type CfnResource,
+  type CfnTemplate,
+  type Synthesized,
+} from './synth.js';
 
 const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f3c8a52-1b2d-4e5f-8a9b-0c1d2e3f4a5b';
 const CIDRS = ['203.0.113.0/24', '198.51.100.7/32'];
@@ -59,7 +70,8 @@ function taskRoleId(json: CfnTemplate): string {
 }
 
 function policiesOfRole(json: CfnTemplate, roleId: string): Record<string, unknown>[] {
-  const inline = (json.Resources[roleId]?.Properties?.Policies as { PolicyDocument: { Statement: Record<string, unknown>[] } }[] | undefined) ?? [];
+  const inline =
+    (json.Resources[roleId]?.Properties?.Policies as { PolicyDocument: { Statement: Record<string, unknown>[] } }[] | undefined) ?? [];
   const attached = resourcesOfType(json, 'AWS::IAM::Policy')
     .filter(([, policy]) => (policy.Properties?.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
     .map(([, policy]) => policy.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] });
@@ -69,19 +81,35 @@ function policiesOfRole(json: CfnTemplate, roleId: string): Record<string, unkno
 }
 
 function alarms(json: CfnTemplate): Record<string, Record<string, unknown>> {
-  return Object.fromEntries(resourcesOfType(json, 'AWS::CloudWatch::Alarm').map(([, alarm]) => [alarm.Properties?.AlarmName as string, alarm.Properties ?? {}]));
+  return Object.fromEntries(
+    resourcesOfType(json, 'AWS::CloudWatch::Alarm').map(([, alarm]) => [alarm.Properties?.AlarmName as string, alarm.Properties ?? {}]),
+  );
 }
 
 /** Metric names (and namespaces) an alarm reads, whether it is a single metric or metric math. */
-function alarmMetrics(alarm: Record<string, unknown>): { namespace: string; name: string; dimensions: Record<string, unknown>; period: number; stat: string }[] {
+function alarmMetrics(
+  alarm: Record<string, unknown>,
+): { namespace: string; name: string; dimensions: Record<string, unknown>; period: number; stat: string }[] {
   if (alarm.MetricName) {
     const dims = Object.fromEntries(((alarm.Dimensions as { Name: string; Value: unknown }[]) ?? []).map((d) => [d.Name, d.Value]));
-    return [{ namespace: alarm.Namespace as string, name: alarm.MetricName as string, dimensions: dims, period: alarm.Period as number, stat: (alarm.Statistic ?? alarm.ExtendedStatistic) as string }];
+    return [
+      {
+        namespace: alarm.Namespace as string,
+        name: alarm.MetricName as string,
+        dimensions: dims,
+        period: alarm.Period as number,
+        stat: (alarm.Statistic ?? alarm.ExtendedStatistic) as string,
+      },
+    ];
   }
   return ((alarm.Metrics as Record<string, unknown>[]) ?? [])
     .filter((m) => m.MetricStat)
     .map((m) => {
-      const stat = m.MetricStat as { Metric: { Namespace: string; MetricName: string; Dimensions?: { Name: string; Value: unknown }[] }; Period: number; Stat: string };
+      const stat = m.MetricStat as {
+        Metric: { Namespace: string; MetricName: string; Dimensions?: { Name: string; Value: unknown }[] };
+        Period: number;
+        Stat: string;
+      };
       return {
         namespace: stat.Metric.Namespace,
         name: stat.Metric.MetricName,
@@ -98,7 +126,9 @@ function alarmExpression(alarm: Record<string, unknown>): string | undefined {
 
 /** arn:PARTITION:bedrock:REGION:ACCOUNT:TYPE/ID, where a segment may be a token such as <AWS::AccountId>. */
 const SEGMENT = '(?:<[^>]*>|[^:<>]*)';
-const BEDROCK_RESOURCE = new RegExp(`^arn:${SEGMENT}:bedrock:${SEGMENT}:${SEGMENT}:(?:foundation-model|inference-profile|application-inference-profile|knowledge-base)/[A-Za-z0-9][^*]*$`);
+const BEDROCK_RESOURCE = new RegExp(
+  `^arn:${SEGMENT}:bedrock:${SEGMENT}:${SEGMENT}:(?:foundation-model|inference-profile|application-inference-profile|knowledge-base)/[A-Za-z0-9][^*]*$`,
+);
 
 describe('task role = the app IAM catalogue', () => {
   for (const [name, get] of [
@@ -121,9 +151,15 @@ describe('task role = the app IAM catalogue', () => {
       expect(JSON.stringify(policiesOfRole(s.json, taskRoleId(s.json)))).not.toContain('PutMetricData');
       expect(s.stack.resolve(input.accountId)).toEqual(s.config.account ?? { Ref: 'AWS::AccountId' });
       // The settings secret the catalogue grants is the one the container is told to read.
-      const [secretId, secret] = onlyResourceEntry(s.json, 'AWS::SecretsManager::Secret', (props) => props.Name === `dualnova/${s.config.envName}/settings`);
+      const [secretId, secret] = onlyResourceEntry(
+        s.json,
+        'AWS::SecretsManager::Secret',
+        (props) => props.Name === `dualnova/${s.config.envName}/settings`,
+      );
       expect(environment(s.json).DUALNOVA_SETTINGS_SECRET).toEqual({ Ref: secretId });
-      expect(flatten(s.stack.resolve(input.settingsSecretArn))).toBe(`arn:aws:secretsmanager:${s.config.region}:${s.config.account ?? '<AWS::AccountId>'}:secret:${String(secret.Properties?.Name)}`);
+      expect(flatten(s.stack.resolve(input.settingsSecretArn))).toBe(
+        `arn:aws:secretsmanager:${s.config.region}:${s.config.account ?? '<AWS::AccountId>'}:secret:${String(secret.Properties?.Name)}`,
+      );
 
       const expected = s.stack.resolve(iamPolicyStatements(input)) as Record<string, unknown>[];
       const actual = policiesOfRole(s.json, taskRoleId(s.json));
@@ -134,7 +170,7 @@ describe('task role = the app IAM catalogue', () => {
     });
   }
 
-  it("lets the app read and manage the usage alarms, but not the service alarms that roll deployments back", () => {
+  it('lets the app read and manage the usage alarms, but not the service alarms that roll deployments back', () => {
     for (const s of [dev, prod]) {
       const statements = policiesOfRole(s.json, taskRoleId(s.json)).map(normalizeStatement);
       const alarmPatterns = statements
@@ -144,7 +180,10 @@ describe('task role = the app IAM catalogue', () => {
       const granted = (name: string) =>
         alarmPatterns.some((pattern) => {
           const namePart = pattern.split(':alarm:')[1];
-          return namePart !== undefined && new RegExp(`^${namePart.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === '*' ? '.*' : `\\${c}`))}$`).test(name);
+          return (
+            namePart !== undefined &&
+            new RegExp(`^${namePart.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === '*' ? '.*' : `\\${c}`))}$`).test(name)
+          );
         });
       const names = Object.keys(alarms(s.json));
       const usage = names.filter((n) => n.startsWith(`dualnova-${s.config.envName}-usage-`));
@@ -167,8 +206,14 @@ describe('task role = the app IAM catalogue', () => {
   it('no IAM policy in the stack grants Bedrock on a wildcard model or resource', () => {
     for (const s of [dev, prod, single]) {
       const statements = [
-        ...resourcesOfType(s.json, 'AWS::IAM::Policy').flatMap(([, p]) => (p.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement),
-        ...resourcesOfType(s.json, 'AWS::IAM::Role').flatMap(([, r]) => ((r.Properties?.Policies as { PolicyDocument: { Statement: Record<string, unknown>[] } }[]) ?? []).flatMap((p) => p.PolicyDocument.Statement)),
+        ...resourcesOfType(s.json, 'AWS::IAM::Policy').flatMap(
+          ([, p]) => (p.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+        ),
+        ...resourcesOfType(s.json, 'AWS::IAM::Role').flatMap(([, r]) =>
+          ((r.Properties?.Policies as { PolicyDocument: { Statement: Record<string, unknown>[] } }[]) ?? []).flatMap(
+            (p) => p.PolicyDocument.Statement,
+          ),
+        ),
       ].map(normalizeStatement);
       const bedrock = statements.filter((st) => (st.Action as string[]).some((a) => a.startsWith('bedrock:') || a === '*'));
       expect(bedrock.length).toBeGreaterThan(0);
@@ -193,11 +238,13 @@ describe('service and deployments', () => {
     expect(deployment.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
     expect(deployment.MinimumHealthyPercent).toBe(100);
     expect(deployment.MaximumPercent).toBe(200);
-    const rollbackAlarms = (deployment.Alarms as { AlarmNames: string[]; Rollback: boolean; Enable: boolean });
+    const rollbackAlarms = deployment.Alarms as { AlarmNames: string[]; Rollback: boolean; Enable: boolean };
     expect(rollbackAlarms).toMatchObject({ Enable: true, Rollback: true });
     expect(rollbackAlarms.AlarmNames).toEqual(['dualnova-prod-service-alb-5xx', 'dualnova-prod-service-unhealthy-hosts']);
     for (const name of rollbackAlarms.AlarmNames) expect(Object.keys(alarms(prod.json))).toContain(name);
-    expect(onlyResource(single.json, 'AWS::ECS::Service').Properties?.DeploymentConfiguration).toMatchObject({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } });
+    expect(onlyResource(single.json, 'AWS::ECS::Service').Properties?.DeploymentConfiguration).toMatchObject({
+      DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+    });
   });
 
   it('runs on Fargate ARM64 with a read-only root filesystem, an init process and a stop timeout above the app grace period', () => {
@@ -223,15 +270,34 @@ describe('service and deployments', () => {
     expect(images[0]!.source.platform).toBe('linux/arm64');
     const staged = path.join(prod.outdir, images[0]!.source.directory);
     const entries = readdirSync(staged).sort();
-    expect(entries).toEqual(['.dockerignore', 'Dockerfile', 'kb', 'package-lock.json', 'package.json', 'src', 'tsconfig.base.json', 'tsconfig.build.json', 'web']);
-    for (const absent of ['node_modules', 'dist', 'data', 'test', 'infra', '.git', '.env']) expect(existsSync(path.join(staged, absent)), absent).toBe(false);
+    expect(entries).toEqual([
+      '.dockerignore',
+      'Dockerfile',
+      'kb',
+      'package-lock.json',
+      'package.json',
+      'src',
+      'tsconfig.base.json',
+      'tsconfig.build.json',
+      'web',
+    ]);
+    for (const absent of ['node_modules', 'dist', 'data', 'test', 'infra', '.git', '.env'])
+      expect(existsSync(path.join(staged, absent)), absent).toBe(false);
   });
 
   it('passes the database as ECS secrets (DB_*), the settings secret by ARN, and no secret value in the environment', () => {
     const c = container(prod.json);
-    const secrets = Object.fromEntries((c.Secrets as { Name: string; ValueFrom: unknown }[]).map((s) => [s.Name, JSON.stringify(s.ValueFrom)]));
+    const secrets = Object.fromEntries(
+      (c.Secrets as { Name: string; ValueFrom: unknown }[]).map((s) => [s.Name, JSON.stringify(s.ValueFrom)]),
+    );
     expect(Object.keys(secrets).sort()).toEqual(['DB_HOST', 'DB_NAME', 'DB_PASSWORD', 'DB_PORT', 'DB_USER']);
-    const field: Record<string, string> = { DB_HOST: 'host', DB_PORT: 'port', DB_NAME: 'dbname', DB_USER: 'username', DB_PASSWORD: 'password' };
+    const field: Record<string, string> = {
+      DB_HOST: 'host',
+      DB_PORT: 'port',
+      DB_NAME: 'dbname',
+      DB_USER: 'username',
+      DB_PASSWORD: 'password',
+    };
     for (const [name, key] of Object.entries(field)) expect(secrets[name]).toContain(`:${key}::`);
 
     const env = environment(prod.json);
@@ -279,7 +345,9 @@ describe('service and deployments', () => {
     const exec = synth({ enableExecuteCommand: 'true' });
     expect(onlyResource(exec.json, 'AWS::ECS::Service').Properties?.EnableExecuteCommand).toBe(true);
     expect(container(exec.json).ReadonlyRootFilesystem).toBe(false);
-    const catalogue = (exec.stack.resolve(iamPolicyStatements(exec.stack.catalogueInput)) as Record<string, unknown>[]).map(normalizeStatement);
+    const catalogue = (exec.stack.resolve(iamPolicyStatements(exec.stack.catalogueInput)) as Record<string, unknown>[]).map(
+      normalizeStatement,
+    );
     const extra = policiesOfRole(exec.json, taskRoleId(exec.json))
       .map(normalizeStatement)
       .filter((st) => !catalogue.some((c) => isDeepStrictEqual(c, st)));
@@ -292,16 +360,26 @@ describe('service and deployments', () => {
 
   it('autoscales on CPU and on ALB requests per target, leaving DesiredCount to the scaler', () => {
     expect(onlyResource(prod.json, 'AWS::ECS::Service').Properties).not.toHaveProperty('DesiredCount');
-    expect(onlyResource(prod.json, 'AWS::ApplicationAutoScaling::ScalableTarget').Properties).toMatchObject({ MinCapacity: 2, MaxCapacity: 6 });
+    expect(onlyResource(prod.json, 'AWS::ApplicationAutoScaling::ScalableTarget').Properties).toMatchObject({
+      MinCapacity: 2,
+      MaxCapacity: 6,
+    });
     const metrics = resourcesOfType(prod.json, 'AWS::ApplicationAutoScaling::ScalingPolicy').map(
-      ([, p]) => (p.Properties?.TargetTrackingScalingPolicyConfiguration as { PredefinedMetricSpecification: { PredefinedMetricType: string } }).PredefinedMetricSpecification.PredefinedMetricType,
+      ([, p]) =>
+        (p.Properties?.TargetTrackingScalingPolicyConfiguration as { PredefinedMetricSpecification: { PredefinedMetricType: string } })
+          .PredefinedMetricSpecification.PredefinedMetricType,
     );
     expect(metrics.sort()).toEqual(['ALBRequestCountPerTarget', 'ECSServiceAverageCPUUtilization']);
   });
 
   it('Aurora Serverless v2 PostgreSQL: encrypted, TLS forced, generated credentials in Secrets Manager, reachable only from the tasks', () => {
     const cluster = onlyResource(prod.json, 'AWS::RDS::DBCluster').Properties!;
-    expect(cluster).toMatchObject({ Engine: 'aurora-postgresql', StorageEncrypted: true, DeletionProtection: true, ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 } });
+    expect(cluster).toMatchObject({
+      Engine: 'aurora-postgresql',
+      StorageEncrypted: true,
+      DeletionProtection: true,
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 },
+    });
     expect(resourcesOfType(prod.json, 'AWS::RDS::DBInstance')).toHaveLength(2);
     const params = onlyResource(prod.json, 'AWS::RDS::DBClusterParameterGroup').Properties?.Parameters as Record<string, string>;
     expect(params['rds.force_ssl']).toBe('1');
@@ -309,7 +387,9 @@ describe('service and deployments', () => {
     const dbIngress = resourcesOfType(prod.json, 'AWS::EC2::SecurityGroupIngress').filter(([id]) => id.startsWith('DatabaseSecurityGroup'));
     expect(dbIngress).toHaveLength(1);
     expect(JSON.stringify(dbIngress[0]![1].Properties?.SourceSecurityGroupId)).toContain('AppSecurityGroup');
-    expect(onlyResource(dev.json, 'AWS::RDS::DBCluster').Properties).toMatchObject({ ServerlessV2ScalingConfiguration: { MinCapacity: 0 } });
+    expect(onlyResource(dev.json, 'AWS::RDS::DBCluster').Properties).toMatchObject({
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0 },
+    });
   });
 
   it('keeps app logs with a retention period (every log group has one)', () => {
@@ -319,7 +399,8 @@ describe('service and deployments', () => {
     ] as const) {
       const groups = resourcesOfType(s.json, 'AWS::Logs::LogGroup');
       expect(groups.length).toBeGreaterThan(0);
-      for (const [, group] of groups) expect(group.Properties?.RetentionInDays, JSON.stringify(group.Properties?.LogGroupName)).toBeGreaterThan(0);
+      for (const [, group] of groups)
+        expect(group.Properties?.RetentionInDays, JSON.stringify(group.Properties?.LogGroupName)).toBeGreaterThan(0);
       const app = groups.find(([, g]) => g.Properties?.LogGroupName === `/dualnova/${s.config.envName}/app`);
       expect(app?.[1].Properties?.RetentionInDays).toBe(days);
     }
@@ -354,7 +435,9 @@ describe('load balancer', () => {
   });
 
   it('with Cognito: the HTTPS listener authenticates with the user pool, then forwards', () => {
-    const https = resourcesOfType(prod.json, 'AWS::ElasticLoadBalancingV2::Listener').map(([, l]) => l.Properties!).find((l) => l.Port === 443)!;
+    const https = resourcesOfType(prod.json, 'AWS::ElasticLoadBalancingV2::Listener')
+      .map(([, l]) => l.Properties!)
+      .find((l) => l.Port === 443)!;
     const actions = https.DefaultActions as { Type: string; Order: number }[];
     expect(actions.map((a) => a.Type)).toEqual(['authenticate-cognito', 'forward']);
     const pool = onlyResource(prod.json, 'AWS::Cognito::UserPool').Properties!;
@@ -380,7 +463,9 @@ describe('load balancer', () => {
     expect(ingress.map((r) => `${r.CidrIp}:${r.FromPort}`).sort()).toEqual(CIDRS.flatMap((c) => [`${c}:443`, `${c}:80`]).sort());
 
     const everyIngress = [
-      ...resourcesOfType(prod.json, 'AWS::EC2::SecurityGroup').flatMap(([, g]) => (g.Properties?.SecurityGroupIngress as Record<string, unknown>[]) ?? []),
+      ...resourcesOfType(prod.json, 'AWS::EC2::SecurityGroup').flatMap(
+        ([, g]) => (g.Properties?.SecurityGroupIngress as Record<string, unknown>[]) ?? [],
+      ),
       ...resourcesOfType(prod.json, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties ?? {}),
     ];
     expect(everyIngress.length).toBeGreaterThan(0);
@@ -404,11 +489,16 @@ describe('load balancer', () => {
       ...((groups[id]!.SecurityGroupEgress as Record<string, unknown>[]) ?? []).map((r) => `${String(r.CidrIp)}:${String(r.FromPort)}`),
       ...resourcesOfType(prod.json, 'AWS::EC2::SecurityGroupEgress')
         .filter(([, r]) => JSON.stringify(r.Properties?.GroupId).includes(id))
-        .map(([, r]) => `${JSON.stringify(r.Properties?.DestinationSecurityGroupId).match(/"(\w+?)SecurityGroup/)?.[1] ?? '?'}:${typeof r.Properties?.FromPort === 'number' ? r.Properties.FromPort : 'db-port'}`),
+        .map(
+          ([, r]) =>
+            `${JSON.stringify(r.Properties?.DestinationSecurityGroupId).match(/"(\w+?)SecurityGroup/)?.[1] ?? '?'}:${typeof r.Properties?.FromPort === 'number' ? r.Properties.FromPort : 'db-port'}`,
+        ),
     ];
     expect(egressOf(albId).sort()).toEqual(['0.0.0.0/0:443', 'App:8080']);
     expect(egressOf(appId).sort()).toEqual(['0.0.0.0/0:443', 'Database:db-port']);
-    const appIngress = resourcesOfType(prod.json, 'AWS::EC2::SecurityGroupIngress').filter(([, r]) => JSON.stringify(r.Properties?.GroupId).includes(appId));
+    const appIngress = resourcesOfType(prod.json, 'AWS::EC2::SecurityGroupIngress').filter(([, r]) =>
+      JSON.stringify(r.Properties?.GroupId).includes(appId),
+    );
     expect(appIngress).toHaveLength(1);
     expect(JSON.stringify(appIngress[0]![1].Properties?.SourceSecurityGroupId)).toContain(albId);
   });
@@ -416,7 +506,11 @@ describe('load balancer', () => {
   it('drops invalid headers and writes access logs to the encrypted log bucket', () => {
     const alb = onlyResource(prod.json, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties!;
     const attributes = Object.fromEntries((alb.LoadBalancerAttributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
-    expect(attributes).toMatchObject({ 'routing.http.drop_invalid_header_fields.enabled': 'true', 'access_logs.s3.enabled': 'true', 'deletion_protection.enabled': 'true' });
+    expect(attributes).toMatchObject({
+      'routing.http.drop_invalid_header_fields.enabled': 'true',
+      'access_logs.s3.enabled': 'true',
+      'deletion_protection.enabled': 'true',
+    });
     expect(resourcesOfType(prod.json, 'AWS::WAFv2::WebACLAssociation')).toHaveLength(1);
   });
 });
@@ -429,10 +523,13 @@ describe('alarms and dashboard', () => {
       expect(tokens, model).toBeDefined();
       const metrics = alarmMetrics(tokens);
       expect(metrics.map((m) => m.name).sort()).toEqual(['InputTokenCount', 'OutputTokenCount']);
-      for (const m of metrics) expect(m).toMatchObject({ namespace: 'AWS/Bedrock', dimensions: { ModelId: model }, period: 3600, stat: 'Sum' });
+      for (const m of metrics)
+        expect(m).toMatchObject({ namespace: 'AWS/Bedrock', dimensions: { ModelId: model }, period: 3600, stat: 'Sum' });
       expect(tokens.Threshold).toBe(500_000);
 
-      expect(alarmMetrics(all[`dualnova-dev-usage-throttles-${model}`]!)).toEqual([expect.objectContaining({ namespace: 'AWS/Bedrock', name: 'InvocationThrottles', dimensions: { ModelId: model } })]);
+      expect(alarmMetrics(all[`dualnova-dev-usage-throttles-${model}`]!)).toEqual([
+        expect.objectContaining({ namespace: 'AWS/Bedrock', name: 'InvocationThrottles', dimensions: { ModelId: model } }),
+      ]);
       expect(alarmMetrics(all[`dualnova-dev-usage-server-errors-${model}`]!)).toEqual([
         expect.objectContaining({ namespace: 'AWS/Bedrock', name: 'InvocationServerErrors', dimensions: { ModelId: model } }),
       ]);
@@ -444,7 +541,9 @@ describe('alarms and dashboard', () => {
     const metrics = alarmMetrics(cost);
     expect(metrics).toHaveLength(8);
     for (const m of metrics) expect(m).toMatchObject({ namespace: 'AWS/Bedrock', period: 86400, stat: 'Sum' });
-    expect(new Set(metrics.map((m) => m.name))).toEqual(new Set(['InputTokenCount', 'OutputTokenCount', 'CacheReadInputTokenCount', 'CacheWriteInputTokenCount']));
+    expect(new Set(metrics.map((m) => m.name))).toEqual(
+      new Set(['InputTokenCount', 'OutputTokenCount', 'CacheReadInputTokenCount', 'CacheWriteInputTokenCount']),
+    );
     const expression = alarmExpression(cost)!;
     // Nova Micro input $0.035 and Nova Pro output $3.2 per million tokens (infra/config/bedrock-prices.ts).
     expect(expression).toContain('* 0.035');
@@ -455,8 +554,14 @@ describe('alarms and dashboard', () => {
 
   it('has the service alarms: ALB 5xx, unhealthy hosts, target response time, ECS CPU and memory, Aurora capacity', () => {
     const all = alarms(prod.json);
-    const names = (alarm: string) => alarmMetrics(all[alarm]!).map((m) => `${m.namespace}/${m.name}`).sort();
-    expect(names('dualnova-prod-service-alb-5xx')).toEqual(['AWS/ApplicationELB/HTTPCode_ELB_5XX_Count', 'AWS/ApplicationELB/HTTPCode_Target_5XX_Count']);
+    const names = (alarm: string) =>
+      alarmMetrics(all[alarm]!)
+        .map((m) => `${m.namespace}/${m.name}`)
+        .sort();
+    expect(names('dualnova-prod-service-alb-5xx')).toEqual([
+      'AWS/ApplicationELB/HTTPCode_ELB_5XX_Count',
+      'AWS/ApplicationELB/HTTPCode_Target_5XX_Count',
+    ]);
     expect(names('dualnova-prod-service-unhealthy-hosts')).toEqual(['AWS/ApplicationELB/UnHealthyHostCount']);
     expect(names('dualnova-prod-service-target-response-time')).toEqual(['AWS/ApplicationELB/TargetResponseTime']);
     expect(alarmMetrics(all['dualnova-prod-service-target-response-time']!)[0]!.stat).toBe('p95');
@@ -479,7 +584,15 @@ describe('alarms and dashboard', () => {
 
   it('has a dashboard with Bedrock tokens and latency per model, the app EMF metrics by purpose, and ALB latency and errors', () => {
     const body = JSON.stringify(prod.stack.resolve(onlyResource(prod.json, 'AWS::CloudWatch::Dashboard').Properties?.DashboardBody));
-    for (const needle of ['InputTokenCount', 'OutputTokenCount', 'InvocationLatency', 'us.amazon.nova-micro-v1:0', 'us.amazon.nova-pro-v1:0', 'TargetResponseTime', 'HTTPCode_Target_5XX_Count']) {
+    for (const needle of [
+      'InputTokenCount',
+      'OutputTokenCount',
+      'InvocationLatency',
+      'us.amazon.nova-micro-v1:0',
+      'us.amazon.nova-pro-v1:0',
+      'TargetResponseTime',
+      'HTTPCode_Target_5XX_Count',
+    ]) {
       expect(body, needle).toContain(needle);
     }
     expect(body).toContain("SEARCH('{Dualnova,Model,Purpose} MetricName=");
@@ -495,7 +608,9 @@ describe('cdk-nag AwsSolutions', () => {
   ] as const) {
     it(`${name}: no unacknowledged findings (errors or warnings)`, () => {
       const report = new AwsSolutionsChecks().validateScope(get().app);
-      const findings = report.violations.map((v) => `${v.severity} ${v.ruleName}: ${v.description} @ ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+      const findings = report.violations.map(
+        (v) => `${v.severity} ${v.ruleName}: ${v.description} @ ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+      );
       expect(findings).toEqual([]);
     });
   }

@@ -43,17 +43,29 @@ describe('cdk synth (the CLI, offline, no credentials)', () => {
       'allowedCidrs=203.0.113.0/24',
     ]);
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    const template = JSON.parse(readFileSync(path.join(run.outdir, 'Dualnova-prod.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+    const template = JSON.parse(readFileSync(path.join(run.outdir, 'Dualnova-prod.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string }>;
+    };
     const types = new Set(Object.values(template.Resources).map((r) => r.Type));
-    for (const type of ['AWS::ECS::Service', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::RDS::DBCluster', 'AWS::CloudWatch::Dashboard', 'AWS::WAFv2::WebACL']) {
+    for (const type of [
+      'AWS::ECS::Service',
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      'AWS::RDS::DBCluster',
+      'AWS::CloudWatch::Dashboard',
+      'AWS::WAFv2::WebACL',
+    ]) {
       expect(types, type).toContain(type);
     }
     // A violation of any plugin (cdk-nag AwsSolutions, the CDK's CloudFormation validation) would have failed the synth;
     // the report must not even hold warnings from them.
     const reportFile = path.join(run.outdir, 'validation-report.json');
     if (existsSync(reportFile)) {
-      const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { pluginReports?: { pluginName: string; violations?: { ruleName: string }[] }[] };
-      const findings = (report.pluginReports ?? []).filter((p) => p.pluginName !== 'Construct Annotations').flatMap((p) => (p.violations ?? []).map((v) => `${p.pluginName}: ${v.ruleName}`));
+      const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+        pluginReports?: { pluginName: string; violations?: { ruleName: string }[] }[];
+      };
+      const findings = (report.pluginReports ?? [])
+        .filter((p) => p.pluginName !== 'Construct Annotations')
+        .flatMap((p) => (p.violations ?? []).map((v) => `${p.pluginName}: ${v.ruleName}`));
       expect(findings).toEqual([]);
     }
   }, 120_000);

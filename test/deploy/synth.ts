@@ -56,7 +56,11 @@ export function onlyResource(json: CfnTemplate, type: string): CfnResource {
   return found[0]![1];
 }
 
-export function onlyResourceEntry(json: CfnTemplate, type: string, where: (properties: Record<string, unknown>) => boolean): [string, CfnResource] {
+export function onlyResourceEntry(
+  json: CfnTemplate,
+  type: string,
+  where: (properties: Record<string, unknown>) => boolean,
+): [string, CfnResource] {
   const found = resourcesOfType(json, type).filter(([, resource]) => where(resource.Properties ?? {}));
   if (found.length !== 1) throw new Error(`expected one matching ${type}, found ${found.length}`);
   return found[0]!;

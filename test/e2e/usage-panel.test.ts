@@ -18,7 +18,11 @@ const KO_QUESTION = '환불은 며칠 안에 신청할 수 있나요?';
 // Cost: (1,200 × 0.000035 + 80 × 0.00014 + 3,000 × 0.00000875 + 1,500 × 0.0008 + 400 × 0.0032 + 3,000 × 0.0002) / 1000 = $0.00315945
 function bill(request: RecordedRequest) {
   const pro = request.modelId.includes('pro');
-  return { usage: pro ? { inputTokens: 1500, outputTokens: 400, cacheReadInputTokens: 3000, cacheWriteInputTokens: 0 } : { inputTokens: 1200, outputTokens: 80, cacheReadInputTokens: 3000, cacheWriteInputTokens: 0 } };
+  return {
+    usage: pro
+      ? { inputTokens: 1500, outputTokens: 400, cacheReadInputTokens: 3000, cacheWriteInputTokens: 0 }
+      : { inputTokens: 1200, outputTokens: 80, cacheReadInputTokens: 3000, cacheWriteInputTokens: 0 },
+  };
 }
 
 let fakes: AwsFakes;
@@ -42,7 +46,13 @@ describe('usage panel (Chromium, Bedrock through fakes)', { timeout: 90_000 }, (
     fakes.runtime.script(bill);
     // Denied until the test allows it: the panel must say why, and still show the ledger.
     fakes.cloudwatch.fault('GetMetricData', 'access-denied');
-    server = await startServerProcess({ ...TEST_CREDENTIALS, ...fakes.endpoints, MODEL_PROVIDER: 'bedrock', USAGE_CACHE_SECONDS: '5', AWS_EC2_METADATA_DISABLED: 'true' });
+    server = await startServerProcess({
+      ...TEST_CREDENTIALS,
+      ...fakes.endpoints,
+      MODEL_PROVIDER: 'bedrock',
+      USAGE_CACHE_SECONDS: '5',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ko-KR' });
     page = await context.newPage();
@@ -63,7 +73,9 @@ describe('usage panel (Chromium, Bedrock through fakes)', { timeout: 90_000 }, (
     await box.press('Enter');
     await waitForAnswer(page, 0);
     const strip = page.getByTestId('usage-strip');
-    await expect.poll(async () => (await strip.count()) > 0 && (await strip.innerText()), { timeout: 10_000 }).toBe('이 대화: 9,180 토큰 · $0.0032');
+    await expect
+      .poll(async () => (await strip.count()) > 0 && (await strip.innerText()), { timeout: 10_000 })
+      .toBe('이 대화: 9,180 토큰 · $0.0032');
     await screenshot(page, 'usage-01-strip-ko');
   });
 

@@ -36,7 +36,10 @@ const TEST_AWS = {
 
 let browser: Browser | undefined;
 
-async function newPage(baseUrl: string, uiLanguage: 'ko' | 'en'): Promise<{ context: BrowserContext; page: Page; seen: ReturnType<typeof watchPage> }> {
+async function newPage(
+  baseUrl: string,
+  uiLanguage: 'ko' | 'en',
+): Promise<{ context: BrowserContext; page: Page; seen: ReturnType<typeof watchPage> }> {
   const context = await browser!.newContext({ viewport: { width: 1280, height: 800 }, locale: uiLanguage === 'ko' ? 'ko-KR' : 'en-US' });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
   const page = await context.newPage();
@@ -115,7 +118,8 @@ describe('bilingual web app (Chromium)', { timeout: 90_000 }, () => {
       // Both columns have text while the answer is still streaming.
       await page.waitForFunction(() => {
         const busy = document.querySelector('article.message-assistant[aria-busy="true"]');
-        const text = (lane: string) => (busy?.querySelector(`.lanes-columns .lane[data-lane="${lane}"] .md`)?.textContent ?? '').trim().length;
+        const text = (lane: string) =>
+          (busy?.querySelector(`.lanes-columns .lane[data-lane="${lane}"] .md`)?.textContent ?? '').trim().length;
         return text('ko') > 0 && text('en') > 0;
       });
       const answer = answers(page).nth(0);
@@ -224,7 +228,9 @@ describe('bilingual web app (Chromium)', { timeout: 90_000 }, () => {
         route.fulfill({
           status: 413,
           contentType: 'application/json',
-          body: JSON.stringify({ error: { code: 'message_too_long', message: 'The text is longer than 4000 characters; split it into shorter parts.' } }),
+          body: JSON.stringify({
+            error: { code: 'message_too_long', message: 'The text is longer than 4000 characters; split it into shorter parts.' },
+          }),
         }),
       );
       await text.fill('아리아의 스타더스트 환불');
@@ -272,9 +278,15 @@ describe('bilingual web app (Chromium)', { timeout: 90_000 }, () => {
       await search.fill('');
 
       // A broken edit keeps the last good glossary; the panel says so (after the server's next look at the file).
-      writeFileSync(glossaryFile, '{"game": "Starfall Chronicles", "version": "broken", "entries": [{"id": "aria", "category": "hero", "names": {"ko": "", "en": "Aria"}}]}');
+      writeFileSync(
+        glossaryFile,
+        '{"game": "Starfall Chronicles", "version": "broken", "entries": [{"id": "aria", "category": "hero", "names": {"ko": "", "en": "Aria"}}]}',
+      );
       await expect
-        .poll(async () => ((await (await fetch(`${server!.url}/api/glossary/status`)).json()) as { ok: boolean }).ok, { timeout: 15_000, interval: 500 })
+        .poll(async () => ((await (await fetch(`${server!.url}/api/glossary/status`)).json()) as { ok: boolean }).ok, {
+          timeout: 15_000,
+          interval: 500,
+        })
         .toBe(false);
       await page.keyboard.press('Escape');
       await page.getByRole('button', { name: '용어집', exact: true }).click();
@@ -286,7 +298,10 @@ describe('bilingual web app (Chromium)', { timeout: 90_000 }, () => {
       await screenshot(page, '4x-08-glossary-broken-file');
       copyFileSync(path.join(ROOT, 'kb', 'glossary.json'), glossaryFile);
       await expect
-        .poll(async () => ((await (await fetch(`${server!.url}/api/glossary/status`)).json()) as { ok: boolean }).ok, { timeout: 15_000, interval: 500 })
+        .poll(async () => ((await (await fetch(`${server!.url}/api/glossary/status`)).json()) as { ok: boolean }).ok, {
+          timeout: 15_000,
+          interval: 500,
+        })
         .toBe(true);
       await page.keyboard.press('Escape');
     });
@@ -326,7 +341,11 @@ describe('bilingual web app (Chromium)', { timeout: 90_000 }, () => {
     let textReply: ((r: RecordedRequest) => FakeReply) | null = null;
 
     const systemText = (r: RecordedRequest) => (r.body.system ?? []).map((b) => b.text ?? '').join('\n');
-    const userText = (r: RecordedRequest) => (r.body.messages ?? []).at(-1)?.content.map((c) => c.text ?? '').join('') ?? '';
+    const userText = (r: RecordedRequest) =>
+      (r.body.messages ?? [])
+        .at(-1)
+        ?.content.map((c) => c.text ?? '')
+        .join('') ?? '';
     const TRANSLATIONS: Record<string, string[]> = {
       English: ['Unused Stardust bought for Aria ', 'can be refunded within 7 days.'],
       Korean: ['아리아를 위해 산 ', '스타더스트는 7일 안에 환불됩니다.'],
@@ -335,13 +354,23 @@ describe('bilingual web app (Chromium)', { timeout: 90_000 }, () => {
     };
     const ANSWERS: Record<string, Record<'overview' | 'detail', string[]>> = {
       Korean: {
-        overview: ['아리아를 위해 산 스타더스트는 ', '사용하지 않았다면 **7일 이내**에 ', '환불할 수 있습니다. ', '자세한 조건은 아래와 같습니다.'],
+        overview: [
+          '아리아를 위해 산 스타더스트는 ',
+          '사용하지 않았다면 **7일 이내**에 ',
+          '환불할 수 있습니다. ',
+          '자세한 조건은 아래와 같습니다.',
+        ],
         detail: ['### 환불 조건\n\n', '- 결제 후 7일 이내\n', '- 스타더스트를 사용하지 않은 경우\n', '- 구매한 스토어에서 신청'],
       },
       English: {
         // "Ari" is an alias: the glossary wants "Aria" in English, so this part gets a glossary_mismatch.
         overview: ['Unused Stardust you bought for Ari ', 'can be refunded within **7 days**. ', 'The details are below.'],
-        detail: ['### Conditions\n\n', '- Within 7 days of purchase\n', '- The Stardust has not been spent\n', '- Ask the store where you paid'],
+        detail: [
+          '### Conditions\n\n',
+          '- Within 7 days of purchase\n',
+          '- The Stardust has not been spent\n',
+          '- Ask the store where you paid',
+        ],
       },
     };
 
@@ -389,26 +418,31 @@ describe('bilingual web app (Chromium)', { timeout: 90_000 }, () => {
       expect(await panel.getByRole('combobox', { name: 'Translate into' }).inputValue()).toBe('auto');
       const request = page.waitForRequest((r) => r.url().endsWith('/api/translate'));
       await text.press('Control+Enter');
-      expect(JSON.parse((await request).postData() ?? '{}')).toEqual({ text: '아리아에게 쓰려고 산 스타더스트는 7일 안에 환불됩니다.', target: 'auto' });
+      expect(JSON.parse((await request).postData() ?? '{}')).toEqual({
+        text: '아리아에게 쓰려고 산 스타더스트는 7일 안에 환불됩니다.',
+        target: 'auto',
+      });
 
       const result = panel.getByRole('region', { name: 'Translation' });
       await result.getByText('Detected Korean → English').waitFor();
-      expect(await result.getByTestId('translated-text').innerText()).toBe('Unused Stardust bought for Aria can be refunded within 7 days.');
+      expect(await result.getByTestId('translated-text').innerText()).toBe(
+        'Unused Stardust bought for Aria can be refunded within 7 days.',
+      );
       expect(await result.getByTestId('translated-text').getAttribute('lang')).toBe('en');
       expect(await result.locator('.translation-stats').innerText()).toMatch(/^Nova Micro( · [\d.]+ s)? · \$0\.0000\d+$/);
       const terms = result.locator('.term');
-      expect(await terms.evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset.term}:${(e as HTMLElement).dataset.status}`))).toEqual([
-        'aria:ok',
-        'stardust:ok',
-        'refund:ok',
-      ]);
+      expect(
+        await terms.evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset.term}:${(e as HTMLElement).dataset.status}`)),
+      ).toEqual(['aria:ok', 'stardust:ok', 'refund:ok']);
       expect(await terms.first().locator('.term-pair').innerText()).toMatch(/^아리아\s*→\s*,?\s*Aria$/);
       await terms.first().getByText('as in the glossary').waitFor();
       expect(await result.locator('mark').count()).toBe(0);
 
       await result.getByRole('button', { name: 'Copy translation' }).click();
       await result.getByText('Copied').waitFor();
-      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('Unused Stardust bought for Aria can be refunded within 7 days.');
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+        'Unused Stardust bought for Aria can be refunded within 7 days.',
+      );
       await screenshot(page, '4x-11-translator-result');
 
       // Into Japanese, and the glossary's Japanese names.
@@ -508,7 +542,9 @@ describe('bilingual web app (Chromium)', { timeout: 90_000 }, () => {
       // The translation is stored with the answer: it is still there after a reload.
       await page.reload();
       await waitForAnswer(page, 0, 'done');
-      expect(await page.locator('.message-user .translated-question q').innerText()).toBe('아리아를 위해 산 스타더스트를 환불받을 수 있나요?');
+      expect(await page.locator('.message-user .translated-question q').innerText()).toBe(
+        '아리아를 위해 산 스타더스트를 환불받을 수 있나요?',
+      );
     });
 
     it('raised no page errors and no dialogs', () => {

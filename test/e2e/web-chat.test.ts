@@ -203,16 +203,19 @@ describe('web app (Chromium, offline server)', { timeout: 60_000 }, () => {
     const request = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/chat'));
     await box.press('Enter');
     // "Answer in" defaults to auto: the question's language (English here), whatever the UI language.
-    expect(JSON.parse((await request).postData() ?? '{}')).toMatchObject({ message: EN_QUESTION, uiLanguage: 'en', answerLanguage: 'auto' });
+    expect(JSON.parse((await request).postData() ?? '{}')).toMatchObject({
+      message: EN_QUESTION,
+      uiLanguage: 'en',
+      answerLanguage: 'auto',
+    });
 
     const answer = await waitForAnswer(page, 0, 'done');
     proxy!.setEventDelay(0);
     const lanes = answer.locator('.lanes-columns > .lane');
     expect(await lanes.count()).toBe(2);
-    expect(await lanes.evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset.lane}:${(e as HTMLElement).dataset.role}`))).toEqual([
-      'ko:staff',
-      'en:customer',
-    ]);
+    expect(
+      await lanes.evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset.lane}:${(e as HTMLElement).dataset.role}`)),
+    ).toEqual(['ko:staff', 'en:customer']);
     await answer.getByRole('heading', { name: 'For staff · Korean' }).waitFor();
     await answer.getByRole('heading', { name: 'Reply to customer · English' }).waitFor();
     const parts = await order(0);
@@ -319,7 +322,12 @@ describe('web app (Chromium, offline server)', { timeout: 60_000 }, () => {
         .filter((el) => {
           const labelledBy = el.getAttribute('aria-labelledby');
           const byLabel = el.id ? document.querySelector(`label[for="${CSS.escape(el.id)}"]`) : null;
-          const name = el.getAttribute('aria-label') || (labelledBy && document.getElementById(labelledBy)?.textContent) || el.closest('label')?.textContent || byLabel?.textContent || el.textContent;
+          const name =
+            el.getAttribute('aria-label') ||
+            (labelledBy && document.getElementById(labelledBy)?.textContent) ||
+            el.closest('label')?.textContent ||
+            byLabel?.textContent ||
+            el.textContent;
           return !name?.trim();
         })
         .map((el) => el.outerHTML.slice(0, 120)),
@@ -330,7 +338,15 @@ describe('web app (Chromium, offline server)', { timeout: 60_000 }, () => {
     const reached = new Set<string>();
     for (let i = 0; i < 40 && !(reached.has('textarea') && reached.has('answer-language')); i++) {
       await page.keyboard.press('Tab');
-      reached.add(await page.evaluate(() => (document.activeElement?.tagName === 'TEXTAREA' ? 'textarea' : document.activeElement?.tagName === 'SELECT' ? 'answer-language' : 'other')));
+      reached.add(
+        await page.evaluate(() =>
+          document.activeElement?.tagName === 'TEXTAREA'
+            ? 'textarea'
+            : document.activeElement?.tagName === 'SELECT'
+              ? 'answer-language'
+              : 'other',
+        ),
+      );
     }
     expect(reached.has('textarea')).toBe(true);
     expect(reached.has('answer-language')).toBe(true);

@@ -17,17 +17,34 @@ function sse(event: string, data: unknown): string {
 }
 
 const meta = (lanes: { lane: string; role: 'staff' | 'customer' }[]) =>
-  sse('meta', { conversationId: 'simulated-conversation', messageId: 'simulated-answer', userMessageId: 'simulated-question', detectedLanguage: lanes.at(-1)!.lane, lanes });
+  sse('meta', {
+    conversationId: 'simulated-conversation',
+    messageId: 'simulated-answer',
+    userMessageId: 'simulated-question',
+    detectedLanguage: lanes.at(-1)!.lane,
+    lanes,
+  });
 const delta = (lane: string, part: string, text: string) => sse('delta', { lane, part, text });
-const partEnd = (lane: string, part: string, status: string, model = part === 'overview' ? 'us.amazon.nova-micro-v1:0' : 'us.amazon.nova-pro-v1:0') =>
-  sse('part_end', { lane, part, model, usage, latencyMs: 1234, costUsd: 0.000321, status });
+const partEnd = (
+  lane: string,
+  part: string,
+  status: string,
+  model = part === 'overview' ? 'us.amazon.nova-micro-v1:0' : 'us.amazon.nova-pro-v1:0',
+) => sse('part_end', { lane, part, model, usage, latencyMs: 1234, costUsd: 0.000321, status });
 const done = (status: string) => sse('done', { messageId: 'simulated-answer', status, usage, costUsd: 0.00064 });
-const reference = sse('references', { documents: [{ id: 'r1', title: '환불 및 결제 정책', uri: 's3://kb-bucket/ko/refund-policy.md', score: 0.87, excerpt: '결제 후 7일 이내 전액 환불' }] });
+const reference = sse('references', {
+  documents: [
+    { id: 'r1', title: '환불 및 결제 정책', uri: 's3://kb-bucket/ko/refund-policy.md', score: 0.87, excerpt: '결제 후 7일 이내 전액 환불' },
+  ],
+});
 
 let server: ServerProcess | undefined;
 let browser: Browser | undefined;
 
-async function openWith(chatBody: string | { status: number; json: unknown }, status?: unknown): Promise<{ page: Page; context: BrowserContext; seen: ReturnType<typeof watchPage> }> {
+async function openWith(
+  chatBody: string | { status: number; json: unknown },
+  status?: unknown,
+): Promise<{ page: Page; context: BrowserContext; seen: ReturnType<typeof watchPage> }> {
   const context = await browser!.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ko-KR' });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
@@ -37,7 +54,10 @@ async function openWith(chatBody: string | { status: number; json: unknown }, st
       ? route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8' }, body: chatBody })
       : route.fulfill({ status: chatBody.status, contentType: 'application/json', body: JSON.stringify(chatBody.json) }),
   );
-  if (status) await page.route('**/api/status', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(status) }));
+  if (status)
+    await page.route('**/api/status', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(status) }),
+    );
   await page.goto(server!.url);
   return { page, context, seen };
 }
@@ -125,7 +145,11 @@ describe('failure notices in the browser', { timeout: 60_000 }, () => {
   });
 
   it('a fatal error keeps what arrived, explains it in the UI language (unknown codes too) and offers retry', async () => {
-    const body = [meta([{ lane: 'ko', role: 'customer' }]), delta('ko', 'overview', '점검은 매주 수요일 '), sse('error', { code: 'kaboom', message: 'Error: socket hang up at Foo.bar (/app/x.js:1:1)' })].join('');
+    const body = [
+      meta([{ lane: 'ko', role: 'customer' }]),
+      delta('ko', 'overview', '점검은 매주 수요일 '),
+      sse('error', { code: 'kaboom', message: 'Error: socket hang up at Foo.bar (/app/x.js:1:1)' }),
+    ].join('');
     const { page, context } = await openWith(body);
     await ask(page, '점검 시간은?');
     const answer = await waitForAnswer(page, 0, 'failed');
@@ -155,7 +179,13 @@ describe('failure notices in the browser', { timeout: 60_000 }, () => {
       staffLanguage: 'ko',
       dependencies: [
         { name: 'bedrock-runtime', state: 'ok', detail: 'Converse reachable', latencyMs: 120, checkedAt },
-        { name: 'cloudwatch', state: 'denied', detail: 'GetMetricData was denied', missingPermission: 'cloudwatch:GetMetricData', checkedAt },
+        {
+          name: 'cloudwatch',
+          state: 'denied',
+          detail: 'GetMetricData was denied',
+          missingPermission: 'cloudwatch:GetMetricData',
+          checkedAt,
+        },
         { name: 'secrets-manager', state: 'unconfigured', detail: 'no secret id set', checkedAt },
       ],
       features: {

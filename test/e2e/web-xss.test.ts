@@ -12,11 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { answers, assertBuilt, launchBrowser, screenshot, waitForAnswer, watchPage } from './support/browser.js';
 
-const PAYLOADS = [
-  '<img src=x onerror=alert(1)>',
-  '[x](javascript:alert(1))',
-  '<script>alert(1)</script>',
-];
+const PAYLOADS = ['<img src=x onerror=alert(1)>', '[x](javascript:alert(1))', '<script>alert(1)</script>'];
 
 const HOSTILE_DOC = `# Zorblax crystal guide
 
@@ -51,9 +47,16 @@ function sse(event: string, data: unknown): string {
 
 function hostileStream(): string {
   const usage = { inputTokens: 10, outputTokens: 20, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
-  const end = (part: string) => sse('part_end', { lane: 'en', part, model: 'us.amazon.nova-pro-v1:0', usage, latencyMs: 900, costUsd: 0.0001, status: 'complete' });
+  const end = (part: string) =>
+    sse('part_end', { lane: 'en', part, model: 'us.amazon.nova-pro-v1:0', usage, latencyMs: 900, costUsd: 0.0001, status: 'complete' });
   return [
-    sse('meta', { conversationId: 'simulated', messageId: 'simulated-answer', userMessageId: 'simulated-question', detectedLanguage: 'en', lanes: [{ lane: 'en', role: 'customer' }] }),
+    sse('meta', {
+      conversationId: 'simulated',
+      messageId: 'simulated-answer',
+      userMessageId: 'simulated-question',
+      detectedLanguage: 'en',
+      lanes: [{ lane: 'en', role: 'customer' }],
+    }),
     sse('references', {
       documents: [
         { id: 'a', title: `Script title ${PAYLOADS[2]}`, uri: 'javascript:alert(10)', score: 0.9, excerpt: PAYLOADS[0] },
@@ -74,15 +77,22 @@ async function expectInert(page: Page): Promise<void> {
   const report = await page.evaluate(() => {
     const all = Array.from(document.querySelectorAll('*'));
     return {
-      handlers: all.flatMap((el) => Array.from(el.attributes).filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName}[${a.name}]`)),
+      handlers: all.flatMap((el) =>
+        Array.from(el.attributes)
+          .filter((a) => /^on/i.test(a.name))
+          .map((a) => `${el.tagName}[${a.name}]`),
+      ),
       scriptHrefs: Array.from(document.querySelectorAll('[href],[src],[action],[formaction]'))
         .flatMap((el) => ['href', 'src', 'action', 'formaction'].map((n) => el.getAttribute(n) ?? ''))
         .filter((v) => /^\s*(javascript|vbscript|data):/i.test(v)),
-      imgs: document.querySelectorAll('.messages img, .messages svg:not(.icon), .messages iframe, .messages object, .messages embed').length,
+      imgs: document.querySelectorAll('.messages img, .messages svg:not(.icon), .messages iframe, .messages object, .messages embed')
+        .length,
       scripts: document.querySelectorAll('.messages script, .messages style').length,
       styled: document.querySelectorAll('.md [style]').length,
       unsafeLinks: Array.from(document.querySelectorAll<HTMLAnchorElement>('.messages a[href]'))
-        .filter((a) => !/^(https?:|mailto:)/i.test(a.getAttribute('href') ?? '') || a.target !== '_blank' || a.rel !== 'noopener noreferrer')
+        .filter(
+          (a) => !/^(https?:|mailto:)/i.test(a.getAttribute('href') ?? '') || a.target !== '_blank' || a.rel !== 'noopener noreferrer',
+        )
         .map((a) => a.outerHTML),
     };
   });

@@ -73,13 +73,29 @@ export async function startFakeAlb(arn = FAKE_ALB_ARN): Promise<FakeAlb> {
     },
     sign(claims, options = {}) {
       const padded = options.padded ?? true;
-      const header = { typ: 'JWT', kid, alg: 'ES256', iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TEST', client: 'testclient', signer: arn, exp: Math.floor(Date.now() / 1000) + 120, ...options.header };
+      const header = {
+        typ: 'JWT',
+        kid,
+        alg: 'ES256',
+        iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TEST',
+        client: 'testclient',
+        signer: arn,
+        exp: Math.floor(Date.now() / 1000) + 120,
+        ...options.header,
+      };
       const input = `${segment(JSON.stringify(header), padded)}.${segment(JSON.stringify(claims), padded)}`;
       const signature = sign('sha256', Buffer.from(input), { key: options.privateKey ?? privateKey, dsaEncoding: 'ieee-p1363' });
       return `${input}.${segment(signature, padded)}`;
     },
     claims(sub, extra = {}) {
-      return { sub, email: `${sub}@example.com`, username: sub, exp: Math.floor(Date.now() / 1000) + 120, iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TEST', ...extra };
+      return {
+        sub,
+        email: `${sub}@example.com`,
+        username: sub,
+        exp: Math.floor(Date.now() / 1000) + 120,
+        iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TEST',
+        ...extra,
+      };
     },
     close: () =>
       new Promise<void>((resolve) => {

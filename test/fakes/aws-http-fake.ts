@@ -155,7 +155,12 @@ export async function startHttpFakeServer(handle: (exchange: RawExchange) => Pro
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
       }
-      const exchange: RawExchange = { method: req.method ?? 'GET', path: req.url ?? '/', headers, rawBody: Buffer.concat(chunks).toString('utf8') };
+      const exchange: RawExchange = {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        headers,
+        rawBody: Buffer.concat(chunks).toString('utf8'),
+      };
       handle(exchange).then(
         (outcome) => {
           if (res.destroyed) return;
@@ -168,7 +173,11 @@ export async function startHttpFakeServer(handle: (exchange: RawExchange) => Pro
             req.socket.destroy();
             return;
           }
-          res.writeHead(outcome.status, { 'x-amzn-requestid': `fake-${Math.random().toString(16).slice(2, 10)}`, ...outcome.headers, 'content-length': String(Buffer.byteLength(outcome.body)) });
+          res.writeHead(outcome.status, {
+            'x-amzn-requestid': `fake-${Math.random().toString(16).slice(2, 10)}`,
+            ...outcome.headers,
+            'content-length': String(Buffer.byteLength(outcome.body)),
+          });
           res.end(outcome.body);
         },
         (error: unknown) => {

@@ -107,7 +107,11 @@ export async function startFakeBedrockControl(options: FakeBedrockControlOptions
     const match = /^([a-z-]+)\.(.+)$/.exec(plainId);
     const geography = match?.[1] ?? '';
     const base = match?.[2] ?? '';
-    const status = options.inferenceProfiles ? options.inferenceProfiles[plainId] : GEOGRAPHY_REGIONS[geography] && models[base] ? 'ACTIVE' : undefined;
+    const status = options.inferenceProfiles
+      ? options.inferenceProfiles[plainId]
+      : GEOGRAPHY_REGIONS[geography] && models[base]
+        ? 'ACTIVE'
+        : undefined;
     if (!status) return errorReply(404, 'ResourceNotFoundException', `Inference profile ${plainId} not found.`);
     const routes = GEOGRAPHY_REGIONS[geography] ?? [region];
     return jsonReply(200, {
@@ -149,7 +153,12 @@ export async function startFakeBedrockControl(options: FakeBedrockControlOptions
         name: known.name ?? `kb-${id.toLowerCase()}`,
         knowledgeBaseArn: `arn:aws:bedrock:${region}:${accountId}:knowledge-base/${id}`,
         roleArn: `arn:aws:iam::${accountId}:role/kb-role`,
-        knowledgeBaseConfiguration: { type: 'VECTOR', vectorKnowledgeBaseConfiguration: { embeddingModelArn: `arn:aws:bedrock:${region}::foundation-model/amazon.titan-embed-text-v2:0` } },
+        knowledgeBaseConfiguration: {
+          type: 'VECTOR',
+          vectorKnowledgeBaseConfiguration: {
+            embeddingModelArn: `arn:aws:bedrock:${region}::foundation-model/amazon.titan-embed-text-v2:0`,
+          },
+        },
         status: known.status ?? 'ACTIVE',
         ...(known.failureReasons ? { failureReasons: known.failureReasons } : {}),
         createdAt: iso,
@@ -163,9 +172,19 @@ export async function startFakeBedrockControl(options: FakeBedrockControlOptions
     const route = ROUTES.map((r) => ({ action: r.action, match: r.pattern.exec(pathOnly) })).find((r) => r.match);
     const action = route?.action ?? '';
     const id = route?.match?.[1] ? decodeURIComponent(route.match[1]) : '';
-    const request: RecordedAwsRequest = { action, method: exchange.method, path: exchange.path, headers: exchange.headers, body: { id }, rawBody: exchange.rawBody, ...signingScope(exchange.headers), time: Date.now() };
+    const request: RecordedAwsRequest = {
+      action,
+      method: exchange.method,
+      path: exchange.path,
+      headers: exchange.headers,
+      body: { id },
+      rawBody: exchange.rawBody,
+      ...signingScope(exchange.headers),
+      time: Date.now(),
+    };
     requests.push(request);
-    if (exchange.method !== 'GET' || !route) return errorReply(404, 'UnknownOperationException', `No operation at ${exchange.method} ${exchange.path}`);
+    if (exchange.method !== 'GET' || !route)
+      return errorReply(404, 'UnknownOperationException', `No operation at ${exchange.method} ${exchange.path}`);
     const scripted = await applyScript(table, request, renderFault, (status, body) => jsonReply(status, body));
     if (scripted) return scripted;
     if (action === 'GetInferenceProfile') return inferenceProfile(id);

@@ -410,7 +410,10 @@ export async function startFakeBedrockRuntime(options: FakeBedrockOptions = {}):
         JSON.stringify({
           output: { message: { role: 'assistant', content: [{ text }] } },
           stopReason: reply.stopReason ?? 'end_turn',
-          usage: { ...usage, totalTokens: usage.inputTokens + usage.outputTokens + usage.cacheReadInputTokens + usage.cacheWriteInputTokens },
+          usage: {
+            ...usage,
+            totalTokens: usage.inputTokens + usage.outputTokens + usage.cacheReadInputTokens + usage.cacheWriteInputTokens,
+          },
           metrics: { latencyMs: reply.latencyMs ?? Date.now() - started },
         }),
       ),

@@ -90,13 +90,25 @@ export const BEDROCK_METRIC_NAMES = [
 ];
 
 export function bedrockMetrics(modelIds: string[]): FakeMetric[] {
-  return modelIds.flatMap((modelId) => BEDROCK_METRIC_NAMES.map((metricName) => ({ namespace: 'AWS/Bedrock', metricName, dimensions: { ModelId: modelId } })));
+  return modelIds.flatMap((modelId) =>
+    BEDROCK_METRIC_NAMES.map((metricName) => ({ namespace: 'AWS/Bedrock', metricName, dimensions: { ModelId: modelId } })),
+  );
 }
 
 const KNOWN_MEMBERS: Record<string, string[]> = {
   ListMetrics: ['Namespace', 'MetricName', 'Dimensions', 'NextToken', 'RecentlyActive', 'IncludeLinkedAccounts', 'OwningAccount'],
   GetMetricData: ['MetricDataQueries', 'StartTime', 'EndTime', 'NextToken', 'ScanBy', 'MaxDatapoints', 'LabelOptions'],
-  DescribeAlarms: ['AlarmNames', 'AlarmNamePrefix', 'AlarmTypes', 'ChildrenOfAlarmName', 'ParentsOfAlarmName', 'StateValue', 'ActionPrefix', 'MaxRecords', 'NextToken'],
+  DescribeAlarms: [
+    'AlarmNames',
+    'AlarmNamePrefix',
+    'AlarmTypes',
+    'ChildrenOfAlarmName',
+    'ParentsOfAlarmName',
+    'StateValue',
+    'ActionPrefix',
+    'MaxRecords',
+    'NextToken',
+  ],
   DeleteAlarms: ['AlarmNames'],
   PutMetricData: ['Namespace', 'MetricData', 'EntityMetricData', 'StrictEntityValidation'],
 };
@@ -122,7 +134,8 @@ const sameDims = (a: Record<string, string>, b: Record<string, string>): boolean
   Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
 const metricKey = (m: { namespace: string; metricName: string; dimensions: Record<string, string> }): string =>
   `${m.namespace}\u0000${m.metricName}\u0000${JSON.stringify(Object.entries(m.dimensions).sort())}`;
-const epochSeconds = (value: unknown): number => (typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) / 1000 : Date.now() / 1000);
+const epochSeconds = (value: unknown): number =>
+  typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) / 1000 : Date.now() / 1000;
 
 function jsonReply(status: number, body: unknown): HttpReply {
   return { status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(body) };
@@ -132,18 +145,32 @@ function jsonReply(status: number, body: unknown): HttpReply {
 function errorReply(status: number, queryCode: string, type: string, message: string): HttpReply {
   return {
     status,
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': `${queryCode};${status >= 500 ? 'Receiver' : 'Sender'}` },
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amzn-query-error': `${queryCode};${status >= 500 ? 'Receiver' : 'Sender'}`,
+    },
     body: JSON.stringify({ __type: type, message }),
   };
 }
 
 function renderFault(fault: NamedFault | { status: number; code: string; message?: string }, request: RecordedAwsRequest): HttpReply {
-  if (typeof fault === 'object') return errorReply(fault.status, fault.code, `com.amazonaws.cloudwatch#${fault.code}`, fault.message ?? fault.code);
+  if (typeof fault === 'object')
+    return errorReply(fault.status, fault.code, `com.amazonaws.cloudwatch#${fault.code}`, fault.message ?? fault.code);
   switch (fault) {
     case 'access-denied':
-      return errorReply(403, 'AccessDenied', 'com.amazon.coral.service#AccessDeniedException', accessDeniedMessage(`cloudwatch:${request.action}`));
+      return errorReply(
+        403,
+        'AccessDenied',
+        'com.amazon.coral.service#AccessDeniedException',
+        accessDeniedMessage(`cloudwatch:${request.action}`),
+      );
     case 'invalid-credentials':
-      return errorReply(403, 'InvalidClientTokenId', 'com.amazon.coral.service#UnrecognizedClientException', 'The security token included in the request is invalid.');
+      return errorReply(
+        403,
+        'InvalidClientTokenId',
+        'com.amazon.coral.service#UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+      );
     case 'throttling':
       return errorReply(429, 'Throttling', 'com.amazon.coral.availability#ThrottlingException', 'Rate exceeded');
     case 'server-error':
@@ -186,7 +213,8 @@ export async function startFakeCloudWatch(options: FakeCloudWatchOptions = {}): 
   const requests: RecordedAwsRequest[] = [];
   const table = new FaultTable();
   const known = new Map<string, FakeMetric>();
-  for (const metric of options.metrics ?? bedrockMetrics(['us.amazon.nova-micro-v1:0', 'us.amazon.nova-pro-v1:0'])) known.set(metricKey(metric), metric);
+  for (const metric of options.metrics ?? bedrockMetrics(['us.amazon.nova-micro-v1:0', 'us.amazon.nova-pro-v1:0']))
+    known.set(metricKey(metric), metric);
   const points: StoredPoint[] = [];
   const alarms = new Map<string, FakeAlarm>();
 
@@ -199,11 +227,21 @@ export async function startFakeCloudWatch(options: FakeCloudWatchOptions = {}): 
         wanted.every((d) => d.Name !== undefined && d.Name in m.dimensions && (d.Value === undefined || m.dimensions[d.Name] === d.Value)),
     );
     const start = typeof input.NextToken === 'string' ? Number.parseInt(input.NextToken.replace(/^page-/, ''), 10) : 0;
-    if (!Number.isFinite(start) || start < 0 || start > all.length) return errorReply(400, 'InvalidNextToken', 'com.amazonaws.cloudwatch#InvalidNextToken', 'The service returned an error with Error Code InvalidNextToken.');
+    if (!Number.isFinite(start) || start < 0 || start > all.length)
+      return errorReply(
+        400,
+        'InvalidNextToken',
+        'com.amazonaws.cloudwatch#InvalidNextToken',
+        'The service returned an error with Error Code InvalidNextToken.',
+      );
     const page = all.slice(start, start + pageSize);
     const next = start + pageSize < all.length ? `page-${start + pageSize}` : undefined;
     return jsonReply(200, {
-      Metrics: page.map((m) => ({ Namespace: m.namespace, MetricName: m.metricName, Dimensions: Object.entries(m.dimensions).map(([Name, Value]) => ({ Name, Value })) })),
+      Metrics: page.map((m) => ({
+        Namespace: m.namespace,
+        MetricName: m.metricName,
+        Dimensions: Object.entries(m.dimensions).map(([Name, Value]) => ({ Name, Value })),
+      })),
       ...(next ? { NextToken: next } : {}),
     });
   };
@@ -212,11 +250,13 @@ export async function startFakeCloudWatch(options: FakeCloudWatchOptions = {}): 
     const start = epochSeconds(input.StartTime);
     const end = epochSeconds(input.EndTime);
     const queries = (input.MetricDataQueries as Array<Record<string, unknown>> | undefined) ?? [];
-    if (queries.length === 0) return errorReply(400, 'ValidationError', 'com.amazonaws.cloudwatch#ValidationError', 'MetricDataQueries must not be empty');
+    if (queries.length === 0)
+      return errorReply(400, 'ValidationError', 'com.amazonaws.cloudwatch#ValidationError', 'MetricDataQueries must not be empty');
     const results = queries
       .filter((q) => q.ReturnData !== false)
       .map((q) => {
-        const stat = q.MetricStat as { Metric?: { Namespace?: string; MetricName?: string; Dimensions?: Dimension[] }; Period?: number; Stat?: string } | undefined;
+        const stat = q.MetricStat as
+          { Metric?: { Namespace?: string; MetricName?: string; Dimensions?: Dimension[] }; Period?: number; Stat?: string } | undefined;
         if (!stat?.Metric) {
           // Metric math is not evaluated by the fake: an empty, complete series.
           return { Id: q.Id, Label: (q.Label as string | undefined) ?? String(q.Id), Timestamps: [], Values: [], StatusCode: 'Complete' };
@@ -224,7 +264,12 @@ export async function startFakeCloudWatch(options: FakeCloudWatchOptions = {}): 
         const period = stat.Period ?? 60;
         const dims = dimsOf(stat.Metric.Dimensions);
         const matching = points.filter(
-          (p) => p.namespace === stat.Metric?.Namespace && p.metricName === stat.Metric.MetricName && sameDims(p.dimensions, dims) && p.timestamp >= start && p.timestamp < end,
+          (p) =>
+            p.namespace === stat.Metric?.Namespace &&
+            p.metricName === stat.Metric.MetricName &&
+            sameDims(p.dimensions, dims) &&
+            p.timestamp >= start &&
+            p.timestamp < end,
         );
         const buckets = new Map<number, number[]>();
         for (const p of matching) {
@@ -246,11 +291,28 @@ export async function startFakeCloudWatch(options: FakeCloudWatchOptions = {}): 
   const describeAlarms = (input: Record<string, unknown>): HttpReply => {
     const names = input.AlarmNames as string[] | undefined;
     const prefix = input.AlarmNamePrefix as string | undefined;
-    if (names && prefix) return errorReply(400, 'InvalidParameterCombination', 'com.amazonaws.cloudwatch#InvalidParameterCombinationException', 'AlarmNames and AlarmNamePrefix cannot be used together');
+    if (names && prefix)
+      return errorReply(
+        400,
+        'InvalidParameterCombination',
+        'com.amazonaws.cloudwatch#InvalidParameterCombinationException',
+        'AlarmNames and AlarmNamePrefix cannot be used together',
+      );
     const maxRecords = typeof input.MaxRecords === 'number' ? input.MaxRecords : 50;
-    if (maxRecords < 1 || maxRecords > 100) return errorReply(400, 'InvalidParameterValue', 'com.amazonaws.cloudwatch#InvalidParameterValueException', 'MaxRecords must be between 1 and 100');
+    if (maxRecords < 1 || maxRecords > 100)
+      return errorReply(
+        400,
+        'InvalidParameterValue',
+        'com.amazonaws.cloudwatch#InvalidParameterValueException',
+        'MaxRecords must be between 1 and 100',
+      );
     const all = [...alarms.values()]
-      .filter((a) => (!names || names.includes(a.AlarmName)) && (!prefix || a.AlarmName.startsWith(prefix)) && (!input.StateValue || a.StateValue === input.StateValue))
+      .filter(
+        (a) =>
+          (!names || names.includes(a.AlarmName)) &&
+          (!prefix || a.AlarmName.startsWith(prefix)) &&
+          (!input.StateValue || a.StateValue === input.StateValue),
+      )
       .sort((a, b) => a.AlarmName.localeCompare(b.AlarmName));
     const start = typeof input.NextToken === 'string' ? Number.parseInt(input.NextToken, 10) : 0;
     const page = all.slice(start, start + maxRecords);
@@ -260,7 +322,8 @@ export async function startFakeCloudWatch(options: FakeCloudWatchOptions = {}): 
 
   const putMetricAlarm = (input: Record<string, unknown>): HttpReply => {
     const name = input.AlarmName;
-    if (typeof name !== 'string' || name === '') return errorReply(400, 'ValidationError', 'com.amazonaws.cloudwatch#ValidationError', 'AlarmName is required');
+    if (typeof name !== 'string' || name === '')
+      return errorReply(400, 'ValidationError', 'com.amazonaws.cloudwatch#ValidationError', 'AlarmName is required');
     const now = Date.now() / 1000;
     const previous = alarms.get(name);
     alarms.set(name, {
@@ -278,7 +341,8 @@ export async function startFakeCloudWatch(options: FakeCloudWatchOptions = {}): 
   const deleteAlarms = (input: Record<string, unknown>): HttpReply => {
     const names = (input.AlarmNames as string[] | undefined) ?? [];
     const missing = names.filter((n) => !alarms.has(n));
-    if (missing.length > 0) return errorReply(404, 'ResourceNotFound', 'com.amazonaws.cloudwatch#ResourceNotFound', `Alarms not found: ${missing.join(', ')}`);
+    if (missing.length > 0)
+      return errorReply(404, 'ResourceNotFound', 'com.amazonaws.cloudwatch#ResourceNotFound', `Alarms not found: ${missing.join(', ')}`);
     for (const n of names) alarms.delete(n);
     return jsonReply(200, {});
   };
@@ -288,7 +352,12 @@ export async function startFakeCloudWatch(options: FakeCloudWatchOptions = {}): 
       namespace,
       metricName: point.metricName,
       dimensions: point.dimensions ?? {},
-      timestamp: point.timestamp === undefined ? Date.now() / 1000 : typeof point.timestamp === 'number' ? point.timestamp : point.timestamp.getTime() / 1000,
+      timestamp:
+        point.timestamp === undefined
+          ? Date.now() / 1000
+          : typeof point.timestamp === 'number'
+            ? point.timestamp
+            : point.timestamp.getTime() / 1000,
       value: point.value,
     };
     points.push(stored);
@@ -297,10 +366,16 @@ export async function startFakeCloudWatch(options: FakeCloudWatchOptions = {}): 
 
   const putMetricData = (input: Record<string, unknown>): HttpReply => {
     const namespace = input.Namespace;
-    if (typeof namespace !== 'string') return errorReply(400, 'ValidationError', 'com.amazonaws.cloudwatch#ValidationError', 'Namespace is required');
+    if (typeof namespace !== 'string')
+      return errorReply(400, 'ValidationError', 'com.amazonaws.cloudwatch#ValidationError', 'Namespace is required');
     for (const datum of (input.MetricData as Array<Record<string, unknown>> | undefined) ?? []) {
       store(
-        { metricName: String(datum.MetricName), dimensions: dimsOf(datum.Dimensions as Dimension[] | undefined), value: Number(datum.Value ?? 0), ...(datum.Timestamp === undefined ? {} : { timestamp: epochSeconds(datum.Timestamp) }) },
+        {
+          metricName: String(datum.MetricName),
+          dimensions: dimsOf(datum.Dimensions as Dimension[] | undefined),
+          value: Number(datum.Value ?? 0),
+          ...(datum.Timestamp === undefined ? {} : { timestamp: epochSeconds(datum.Timestamp) }),
+        },
         namespace,
       );
     }
@@ -325,20 +400,42 @@ export async function startFakeCloudWatch(options: FakeCloudWatchOptions = {}): 
     } catch {
       body = exchange.rawBody;
     }
-    const request: RecordedAwsRequest = { action, method: exchange.method, path: exchange.path, headers: exchange.headers, body, rawBody: exchange.rawBody, ...signingScope(exchange.headers), time: Date.now() };
+    const request: RecordedAwsRequest = {
+      action,
+      method: exchange.method,
+      path: exchange.path,
+      headers: exchange.headers,
+      body,
+      rawBody: exchange.rawBody,
+      ...signingScope(exchange.headers),
+      time: Date.now(),
+    };
     requests.push(request);
     if (exchange.method !== 'POST' || !action || exchange.headers['content-type'] !== 'application/x-amz-json-1.0') {
-      return errorReply(400, 'InvalidAction', 'com.amazonaws.cloudwatch#InvalidAction', `expected a JSON 1.0 POST with x-amz-target ${TARGET_PREFIX}<Action>`);
+      return errorReply(
+        400,
+        'InvalidAction',
+        'com.amazonaws.cloudwatch#InvalidAction',
+        `expected a JSON 1.0 POST with x-amz-target ${TARGET_PREFIX}<Action>`,
+      );
     }
     const scripted = await applyScript(table, request, renderFault, (status, replyBody) => jsonReply(status, replyBody));
     if (scripted) return scripted;
     const handler = handlers[action];
-    if (!handler) return errorReply(400, 'InvalidAction', 'com.amazonaws.cloudwatch#InvalidAction', `The fake does not implement ${action}`);
-    if (typeof body !== 'object' || body === null) return errorReply(400, 'SerializationException', 'com.amazonaws.cloudwatch#SerializationException', 'body is not a JSON object');
+    if (!handler)
+      return errorReply(400, 'InvalidAction', 'com.amazonaws.cloudwatch#InvalidAction', `The fake does not implement ${action}`);
+    if (typeof body !== 'object' || body === null)
+      return errorReply(400, 'SerializationException', 'com.amazonaws.cloudwatch#SerializationException', 'body is not a JSON object');
     const input = body as Record<string, unknown>;
     const allowed = KNOWN_MEMBERS[action];
     const unknown = allowed ? Object.keys(input).filter((key) => !allowed.includes(key)) : [];
-    if (unknown.length > 0) return errorReply(400, 'ValidationError', 'com.amazonaws.cloudwatch#ValidationError', `Unknown parameter(s) for ${action}: ${unknown.join(', ')}`);
+    if (unknown.length > 0)
+      return errorReply(
+        400,
+        'ValidationError',
+        'com.amazonaws.cloudwatch#ValidationError',
+        `Unknown parameter(s) for ${action}: ${unknown.join(', ')}`,
+      );
     return handler(input);
   });
 

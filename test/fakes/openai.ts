@@ -161,7 +161,13 @@ export async function startFakeOpenAi(options: { script?: OpenAiScript } = {}): 
     const created = Math.floor(Date.now() / 1000);
     const event = (payload: unknown): string => `data: ${JSON.stringify(payload)}${eol}${eol}`;
     const chunk = (delta: Record<string, unknown>, finishReason: string | null): string =>
-      event({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finishReason }] });
+      event({
+        id: 'chatcmpl-fake',
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: [{ index: 0, delta, finish_reason: finishReason }],
+      });
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
 

@@ -56,7 +56,8 @@ function errorReply(status: number, type: string, message: string): HttpReply {
 
 function renderFault(fault: NamedFault | { status: number; code: string; message?: string }, request: RecordedAwsRequest): HttpReply {
   if (typeof fault === 'object') return errorReply(fault.status, fault.code, fault.message ?? fault.code);
-  const secretId = typeof request.body === 'object' && request.body !== null ? String((request.body as { SecretId?: unknown }).SecretId ?? '') : '';
+  const secretId =
+    typeof request.body === 'object' && request.body !== null ? String((request.body as { SecretId?: unknown }).SecretId ?? '') : '';
   switch (fault) {
     case 'access-denied':
       return errorReply(400, 'AccessDeniedException', accessDeniedMessage(`secretsmanager:${request.action}`, secretId));
@@ -88,7 +89,8 @@ export async function startFakeSecretsManager(options: FakeSecretsManagerOptions
   };
   for (const secret of options.secrets ?? []) putSecret(secret);
 
-  const find = (secretId: string) => [...secrets.values()].find((s) => s.name === secretId || s.arn === secretId || s.arn.startsWith(`${secretId}-`));
+  const find = (secretId: string) =>
+    [...secrets.values()].find((s) => s.name === secretId || s.arn === secretId || s.arn.startsWith(`${secretId}-`));
 
   const server = await startHttpFakeServer(async (exchange) => {
     const target = exchange.headers['x-amz-target'] ?? '';
@@ -99,7 +101,16 @@ export async function startFakeSecretsManager(options: FakeSecretsManagerOptions
     } catch {
       body = exchange.rawBody;
     }
-    const request: RecordedAwsRequest = { action, method: exchange.method, path: exchange.path, headers: exchange.headers, body, rawBody: exchange.rawBody, ...signingScope(exchange.headers), time: Date.now() };
+    const request: RecordedAwsRequest = {
+      action,
+      method: exchange.method,
+      path: exchange.path,
+      headers: exchange.headers,
+      body,
+      rawBody: exchange.rawBody,
+      ...signingScope(exchange.headers),
+      time: Date.now(),
+    };
     requests.push(request);
     if (exchange.method !== 'POST' || !action || exchange.headers['content-type'] !== 'application/x-amz-json-1.1') {
       return errorReply(400, 'InvalidRequestException', `expected a JSON 1.1 POST with x-amz-target ${TARGET_PREFIX}<Action>`);
@@ -112,7 +123,11 @@ export async function startFakeSecretsManager(options: FakeSecretsManagerOptions
     switch (action) {
       case 'GetSecretValue':
         if (secret.deletedDate !== undefined) {
-          return errorReply(400, 'InvalidRequestException', "You can't perform this operation on the secret because it was marked for deletion.");
+          return errorReply(
+            400,
+            'InvalidRequestException',
+            "You can't perform this operation on the secret because it was marked for deletion.",
+          );
         }
         return jsonReply(200, {
           ARN: secret.arn,

@@ -32,7 +32,8 @@ export interface FakeSts extends FaultControls {
 
 const NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
-const xmlEscape = (text: string): string => text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
+const xmlEscape = (text: string): string =>
+  text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
 
 function errorReply(status: number, code: string, message: string): HttpReply {
   const type = status >= 500 ? 'Receiver' : 'Sender';
@@ -59,7 +60,11 @@ function renderFault(fault: NamedFault | { status: number; code: string; message
   switch (fault) {
     case 'access-denied':
       // GetCallerIdentity cannot be denied by IAM in real AWS; the fake can, for fault matrices.
-      return errorReply(403, 'AccessDenied', `User: arn:aws:iam::123456789012:user/test is not authorized to perform: sts:${request.action}`);
+      return errorReply(
+        403,
+        'AccessDenied',
+        `User: arn:aws:iam::123456789012:user/test is not authorized to perform: sts:${request.action}`,
+      );
     case 'invalid-credentials':
       return errorReply(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
     case 'throttling':
@@ -83,13 +88,24 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
   const server = await startHttpFakeServer(async (exchange) => {
     const form = Object.fromEntries(new URLSearchParams(exchange.rawBody));
     const action = form.Action ?? '';
-    const request: RecordedAwsRequest = { action, method: exchange.method, path: exchange.path, headers: exchange.headers, body: form, rawBody: exchange.rawBody, ...signingScope(exchange.headers), time: Date.now() };
+    const request: RecordedAwsRequest = {
+      action,
+      method: exchange.method,
+      path: exchange.path,
+      headers: exchange.headers,
+      body: form,
+      rawBody: exchange.rawBody,
+      ...signingScope(exchange.headers),
+      time: Date.now(),
+    };
     requests.push(request);
     if (exchange.method !== 'POST' || !(exchange.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       return errorReply(400, 'InvalidAction', 'expected a form-encoded POST (query protocol)');
     }
     if (form.Version !== '2011-06-15') return errorReply(400, 'InvalidAction', `unsupported Version ${form.Version ?? '(none)'}`);
-    const scripted = await applyScript(table, request, renderFault, (_status, body) => resultReply(action, body as Record<string, unknown>));
+    const scripted = await applyScript(table, request, renderFault, (_status, body) =>
+      resultReply(action, body as Record<string, unknown>),
+    );
     if (scripted) return scripted;
     if (action === 'GetCallerIdentity') return resultReply(action, identity);
     return errorReply(400, 'InvalidAction', `The fake does not implement ${action}`);

@@ -20,9 +20,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
   const settings = loadSettings({ env: { DATA_DIR: dataDir, MODEL_PROVIDER: 'offline', LOG_LEVEL: 'silent', ...env } });
   const logger = createLogger(settings.logLevel);
   const runtime = await createRuntime(settings, logger);
-  const { app } = await buildServer(
-    serverDependencies(runtime, {}),
-  );
+  const { app } = await buildServer(serverDependencies(runtime, {}));
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url,
@@ -36,8 +34,17 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
   };
 }
 
-export async function postJson(url: string, body: unknown, init: RequestInit = {}): Promise<{ status: number; json: unknown; text: string }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body), ...init });
+export async function postJson(
+  url: string,
+  body: unknown,
+  init: RequestInit = {},
+): Promise<{ status: number; json: unknown; text: string }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...init,
+  });
   const text = await response.text();
   let json: unknown = null;
   try {

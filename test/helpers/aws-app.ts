@@ -93,7 +93,10 @@ export async function startAwsFakes(options: { secretString?: string } = {}): Pr
       agentRuntime.setFault(null);
       agentRuntime.requests.length = 0;
     },
-    requestCount: () => [cloudwatch, sts, secrets, control].reduce((n, f) => n + f.requests.length, 0) + runtime.requests.length + agentRuntime.requests.length,
+    requestCount: () =>
+      [cloudwatch, sts, secrets, control].reduce((n, f) => n + f.requests.length, 0) +
+      runtime.requests.length +
+      agentRuntime.requests.length,
     close: async () => {
       await Promise.all([cloudwatch.close(), sts.close(), secrets.close(), control.close(), runtime.close(), agentRuntime.close()]);
     },
@@ -116,9 +119,14 @@ export interface ObservedApp {
  * The real composition in this process: settings from process.env plus `settings` (and the settings
  * secret when DUALNOVA_SETTINGS_SECRET is set), a logger that records every line, Fastify on a free port.
  */
-export async function startObservedApp(settings: Record<string, string> = {}, options: { waitForChecks?: boolean; logLevel?: string } = {}): Promise<ObservedApp> {
+export async function startObservedApp(
+  settings: Record<string, string> = {},
+  options: { waitForChecks?: boolean; logLevel?: string } = {},
+): Promise<ObservedApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dualnova-aws-'));
-  const loaded = await loadSettingsFromSources({ env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: options.logLevel ?? 'info', PROBE_TIMEOUT_MS: '1500', ...settings } });
+  const loaded = await loadSettingsFromSources({
+    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: options.logLevel ?? 'info', PROBE_TIMEOUT_MS: '1500', ...settings },
+  });
   let captured = '';
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -128,9 +136,7 @@ export async function startObservedApp(settings: Record<string, string> = {}, op
   });
   const logger = createLogger(loaded.logLevel, sink);
   const runtime = await createRuntime(loaded, logger);
-  const { app } = await buildServer(
-    serverDependencies(runtime, {}),
-  );
+  const { app } = await buildServer(serverDependencies(runtime, {}));
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   if (options.waitForChecks !== false) await runtime.dependencies.refresh();
   const status = async () => (await (await fetch(`${url}/api/status`)).json()) as StatusReport;
@@ -163,7 +169,11 @@ export function answerText(events: TimedEvent[]): string {
 }
 
 /** Captures what runDoctor writes. */
-export function captureIo(env: NodeJS.ProcessEnv): { io: { stdout: { write(t: string): boolean }; stderr: { write(t: string): boolean }; env: NodeJS.ProcessEnv }; out: () => string; err: () => string } {
+export function captureIo(env: NodeJS.ProcessEnv): {
+  io: { stdout: { write(t: string): boolean }; stderr: { write(t: string): boolean }; env: NodeJS.ProcessEnv };
+  out: () => string;
+  err: () => string;
+} {
   let out = '';
   let err = '';
   return {

@@ -73,7 +73,11 @@ export async function call(url: string, init: RequestInit & { json?: unknown } =
   const { json: body, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (body !== undefined) headers.set('content-type', 'application/json');
-  const response = await fetch(url, { ...rest, headers, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
+  const response = await fetch(url, {
+    ...rest,
+    headers,
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
   const text = await response.text();
   let json: unknown = null;
   try {
@@ -85,7 +89,12 @@ export async function call(url: string, init: RequestInit & { json?: unknown } =
 }
 
 /** Reads a whole SSE answer; returns the events (name + parsed data). */
-export async function chat(url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<{ status: number; events: { event: string; data: any }[]; json: any }> {
+export async function chat(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<{ status: number; events: { event: string; data: any }[]; json: any }> {
   const response = await fetch(`${url}/api/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

@@ -7,11 +7,18 @@ const UNAUTHORIZED = { error: { code: 'unauthorized' } };
 describe('AUTH_MODE=alb-oidc: x-amzn-oidc-data verified with the ALB key (ES256) from a fake key endpoint', () => {
   let alb: FakeAlb;
   let app: SecuredApp;
-  const get = (data: string | undefined, path = '/api/conversations') => call(`${app.url}${path}`, data === undefined ? {} : { headers: { 'x-amzn-oidc-data': data } });
+  const get = (data: string | undefined, path = '/api/conversations') =>
+    call(`${app.url}${path}`, data === undefined ? {} : { headers: { 'x-amzn-oidc-data': data } });
 
   beforeAll(async () => {
     alb = await startFakeAlb();
-    app = await startSecuredApp({ AUTH_MODE: 'alb-oidc', ALB_ARN: alb.arn, ALB_KEY_URL: alb.keyUrl, ADMIN_GROUPS: 'dualnova-admins,leads', HOST: '0.0.0.0' });
+    app = await startSecuredApp({
+      AUTH_MODE: 'alb-oidc',
+      ALB_ARN: alb.arn,
+      ALB_KEY_URL: alb.keyUrl,
+      ADMIN_GROUPS: 'dualnova-admins,leads',
+      HOST: '0.0.0.0',
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -51,7 +58,9 @@ describe('AUTH_MODE=alb-oidc: x-amzn-oidc-data verified with the ALB key (ES256)
   it('refuses a tampered token: changed claims, forged signature, wrong key, alg none', async () => {
     const token = alb.sign(alb.claims('alice-sub'));
     const [h, p, s] = token.split('.') as [string, string, string];
-    const forgedClaims = Buffer.from(JSON.stringify(alb.claims('mallory', { 'cognito:groups': ['dualnova-admins'] }))).toString('base64url');
+    const forgedClaims = Buffer.from(JSON.stringify(alb.claims('mallory', { 'cognito:groups': ['dualnova-admins'] }))).toString(
+      'base64url',
+    );
     expect((await get(`${h}.${forgedClaims}.${s}`)).status).toBe(401);
     const flipped = `${s.slice(0, 10)}${s[10] === 'A' ? 'B' : 'A'}${s.slice(11)}`;
     expect((await get(`${h}.${p}.${flipped}`)).status).toBe(401);
@@ -107,10 +116,18 @@ describe('AUTH_MODE=alb-oidc: x-amzn-oidc-data verified with the ALB key (ES256)
     expect((await call(`${app.url}/readyz`)).status).toBe(200);
     const anonymous = await chat(app.url, { message: '환불 규정', uiLanguage: 'ko' });
     expect(anonymous.status).toBe(401);
-    const signedIn = await chat(app.url, { message: '환불 규정', uiLanguage: 'ko' }, { 'x-amzn-oidc-data': alb.sign(alb.claims('carol-sub')) });
+    const signedIn = await chat(
+      app.url,
+      { message: '환불 규정', uiLanguage: 'ko' },
+      { 'x-amzn-oidc-data': alb.sign(alb.claims('carol-sub')) },
+    );
     expect(signedIn.status).toBe(200);
     const conversationId = signedIn.events[0]?.data.conversationId as string;
-    const row = await app.runtime.store.db.selectFrom('conversations').select('user_id').where('id', '=', conversationId).executeTakeFirst();
+    const row = await app.runtime.store.db
+      .selectFrom('conversations')
+      .select('user_id')
+      .where('id', '=', conversationId)
+      .executeTakeFirst();
     expect(row?.user_id).toBe('carol-sub');
   });
 });
@@ -135,7 +152,8 @@ describe('AUTH_MODE=token: bearer API tokens stored hashed', () => {
     const rows = await app.runtime.store.db.selectFrom('api_tokens').selectAll().execute();
     expect(rows.map((r) => r.token_hash).every((h) => /^[0-9a-f]{64}$/.test(h))).toBe(true);
     expect(JSON.stringify(rows)).not.toContain(agentToken.slice(3));
-    for (let i = 0; i < 50 && (await app.tokens.list()).find((t) => t.name === 'alice')?.lastUsedAt === null; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 50 && (await app.tokens.list()).find((t) => t.name === 'alice')?.lastUsedAt === null; i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect((await app.tokens.list()).find((t) => t.name === 'alice')?.lastUsedAt).not.toBeNull();
   });
 
@@ -161,7 +179,11 @@ describe('AUTH_MODE=token: bearer API tokens stored hashed', () => {
 
   it('lets admins manage tokens over the API, and only admins', async () => {
     expect((await call(`${app.url}/api/admin/tokens`, { headers: auth(agentToken) })).status).toBe(403);
-    const created = await call(`${app.url}/api/admin/tokens`, { method: 'POST', headers: auth(adminToken), json: { name: 'bot-1', role: 'agent' } });
+    const created = await call(`${app.url}/api/admin/tokens`, {
+      method: 'POST',
+      headers: auth(adminToken),
+      json: { name: 'bot-1', role: 'agent' },
+    });
     expect(created.status).toBe(201);
     expect(created.headers.get('cache-control')).toBe('no-store');
     const token = created.json.token as string;
@@ -170,8 +192,14 @@ describe('AUTH_MODE=token: bearer API tokens stored hashed', () => {
     expect(listed.json.tokens.map((t: { name: string }) => t.name)).toContain('bot-1');
     expect(listed.text).not.toContain(token);
     expect(listed.text).not.toMatch(/[0-9a-f]{64}/);
-    expect((await call(`${app.url}/api/admin/tokens`, { method: 'POST', headers: auth(adminToken), json: { name: 'bot-1', role: 'agent' } })).status).toBe(400);
-    expect((await call(`${app.url}/api/admin/tokens`, { method: 'POST', headers: auth(adminToken), json: { name: '../x', role: 'agent' } })).status).toBe(400);
+    expect(
+      (await call(`${app.url}/api/admin/tokens`, { method: 'POST', headers: auth(adminToken), json: { name: 'bot-1', role: 'agent' } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await call(`${app.url}/api/admin/tokens`, { method: 'POST', headers: auth(adminToken), json: { name: '../x', role: 'agent' } }))
+        .status,
+    ).toBe(400);
     expect((await call(`${app.url}/api/admin/tokens/bot-1`, { method: 'DELETE', headers: auth(agentToken) })).status).toBe(403);
     expect((await call(`${app.url}/api/admin/tokens/bot-1`, { method: 'DELETE', headers: auth(adminToken) })).status).toBe(204);
     expect((await call(`${app.url}/api/conversations`, { headers: auth(token) })).status).toBe(401);

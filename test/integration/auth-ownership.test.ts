@@ -26,7 +26,7 @@ describe('ownership matrix: two users and an admin', () => {
 
   const messageCount = async () => (await app.runtime.conversations.messages(aliceConversation)).length;
 
-  it.each(['bob', 'admin'] as const)('%s cannot list, read, delete, rate or continue alice\'s conversation (404)', async (who) => {
+  it.each(['bob', 'admin'] as const)("%s cannot list, read, delete, rate or continue alice's conversation (404)", async (who) => {
     const before = await messageCount();
     const list = await call(`${app.url}/api/conversations`, { headers: as(who) });
     expect(list.status).toBe(200);
@@ -39,7 +39,11 @@ describe('ownership matrix: two users and an admin', () => {
     const unknown = await call(`${app.url}/api/conversations/00000000-0000-4000-8000-000000000000`, { headers: as(who) });
     expect(read.text).toBe(unknown.text);
 
-    const rate = await call(`${app.url}/api/messages/${aliceAnswer}/feedback`, { method: 'POST', headers: as(who), json: { rating: 'down' } });
+    const rate = await call(`${app.url}/api/messages/${aliceAnswer}/feedback`, {
+      method: 'POST',
+      headers: as(who),
+      json: { rating: 'down' },
+    });
     expect(rate.status).toBe(404);
 
     const cont = await chat(app.url, { conversationId: aliceConversation, message: 'and exchanges?', uiLanguage: 'en' }, as(who));
@@ -55,7 +59,15 @@ describe('ownership matrix: two users and an admin', () => {
     const list = await call(`${app.url}/api/conversations`, { headers: as('alice') });
     expect(list.json.conversations.map((c: { id: string }) => c.id)).toContain(aliceConversation);
     expect((await call(`${app.url}/api/conversations/${aliceConversation}`, { headers: as('alice') })).status).toBe(200);
-    expect((await call(`${app.url}/api/messages/${aliceAnswer}/feedback`, { method: 'POST', headers: as('alice'), json: { rating: 'down', comment: 'too long' } })).status).toBe(201);
+    expect(
+      (
+        await call(`${app.url}/api/messages/${aliceAnswer}/feedback`, {
+          method: 'POST',
+          headers: as('alice'),
+          json: { rating: 'down', comment: 'too long' },
+        })
+      ).status,
+    ).toBe(201);
     const cont = await chat(app.url, { conversationId: aliceConversation, message: '교환도 되나요?', uiLanguage: 'ko' }, as('alice'));
     expect(cont.status).toBe(200);
     expect(await messageCount()).toBe(4);
@@ -63,7 +75,9 @@ describe('ownership matrix: two users and an admin', () => {
 
   it('the feedback review list is for admins only, and spans everyone', async () => {
     expect((await call(`${app.url}/api/feedback?rating=down`, { headers: as('alice') })).status).toBe(403);
-    expect((await call(`${app.url}/api/feedback?rating=down`, { headers: as('bob') })).json).toMatchObject({ error: { code: 'forbidden' } });
+    expect((await call(`${app.url}/api/feedback?rating=down`, { headers: as('bob') })).json).toMatchObject({
+      error: { code: 'forbidden' },
+    });
     const review = await call(`${app.url}/api/feedback?rating=down`, { headers: as('admin') });
     expect(review.status).toBe(200);
     expect(review.json.items.map((i: { messageId: string }) => i.messageId)).toContain(aliceAnswer);
@@ -83,7 +97,7 @@ describe('ownership matrix: two users and an admin', () => {
     expect(admin.json.dependencies.some((d: { detail: string }) => d.detail.length > 0)).toBe(true);
   });
 
-  it('bob deleting his own conversation leaves alice\'s alone', async () => {
+  it("bob deleting his own conversation leaves alice's alone", async () => {
     const mine = await chat(app.url, { message: '계정 복구', uiLanguage: 'ko' }, as('bob'));
     const id = mine.events[0]?.data.conversationId as string;
     expect((await call(`${app.url}/api/conversations/${id}`, { headers: as('alice') })).status).toBe(404);

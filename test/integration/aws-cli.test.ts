@@ -29,7 +29,16 @@ function dualnova(args: string[], env: Record<string, string>): Promise<{ code: 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join('src', 'cli', 'main.ts'), ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: dataDir, AWS_EC2_METADATA_DISABLED: 'true', AWS_ENDPOINT_URL: 'http://127.0.0.1:9', DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORT: '0', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dataDir,
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        PORT: '0',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -53,15 +62,27 @@ describe('dualnova serve', () => {
     const { code, stderr, stdout } = await dualnova(['serve'], { ...aws(), DUALNOVA_SETTINGS_SECRET: SETTINGS_SECRET_NAME });
     expect(code).toBe(2);
     expect(stdout).not.toContain('listening');
-    expect(stderr).toContain(`DUALNOVA_SETTINGS_SECRET=${SETTINGS_SECRET_NAME}: access denied in us-east-1: the role needs secretsmanager:GetSecretValue`);
+    expect(stderr).toContain(
+      `DUALNOVA_SETTINGS_SECRET=${SETTINGS_SECRET_NAME}: access denied in us-east-1: the role needs secretsmanager:GetSecretValue`,
+    );
   });
 });
 
 describe('dualnova doctor', () => {
   it('exits 1 with --json when chat cannot be served', async () => {
-    const { code, stdout } = await dualnova(['doctor', '--json'], { ...aws(), MODEL_PROVIDER: 'bedrock', FAST_MODEL_ID: 'us.amazon.nova-nope-v1:0', DETAIL_MODEL_ID: 'us.amazon.nova-nope-v1:0' });
+    const { code, stdout } = await dualnova(['doctor', '--json'], {
+      ...aws(),
+      MODEL_PROVIDER: 'bedrock',
+      FAST_MODEL_ID: 'us.amazon.nova-nope-v1:0',
+      DETAIL_MODEL_ID: 'us.amazon.nova-nope-v1:0',
+    });
     expect(code).toBe(1);
-    const report = JSON.parse(stdout) as { ready: boolean; exitCode: number; accountId: string; status: { dependencies: Array<{ name: string; state: string }> } };
+    const report = JSON.parse(stdout) as {
+      ready: boolean;
+      exitCode: number;
+      accountId: string;
+      status: { dependencies: Array<{ name: string; state: string }> };
+    };
     expect(report).toMatchObject({ ready: false, exitCode: 1, accountId: '123456789012' });
     expect(report.status.dependencies.find((d) => d.name === 'bedrock-runtime:us.amazon.nova-nope-v1:0')?.state).toBe('error');
   });
@@ -87,14 +108,33 @@ describe('dualnova doctor', () => {
 
 describe('dualnova iam-policy', () => {
   it('prints the policy for the current settings, with the account from STS', async () => {
-    const { code, stdout, stderr } = await dualnova(['iam-policy', '--metrics-namespace', 'Dualnova/App'], { ...aws(), KNOWLEDGE_BASE_ID: 'KB12345678', ALARM_NAME_PREFIX: 'dn-', DUALNOVA_SETTINGS_SECRET: 'dualnova/prod/settings' });
+    const { code, stdout, stderr } = await dualnova(['iam-policy', '--metrics-namespace', 'Dualnova/App'], {
+      ...aws(),
+      KNOWLEDGE_BASE_ID: 'KB12345678',
+      ALARM_NAME_PREFIX: 'dn-',
+      DUALNOVA_SETTINGS_SECRET: 'dualnova/prod/settings',
+    });
     expect(code).toBe(0);
     const policy = JSON.parse(stdout) as IamPolicyDocument;
     expect(policy.Version).toBe('2012-10-17');
-    expect(policy.Statement.map((s) => s.Sid)).toEqual(['InvokeModels', 'ReadInferenceProfiles', 'KnowledgeBase', 'ReadSettingsSecret', 'ReadBedrockMetrics', 'ManageAppAlarms', 'PublishAppMetrics']);
-    expect(policy.Statement.find((s) => s.Sid === 'KnowledgeBase')?.Resource).toEqual(['arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678']);
-    expect(policy.Statement.find((s) => s.Sid === 'ManageAppAlarms')?.Resource).toEqual(['arn:aws:cloudwatch:us-east-1:123456789012:alarm:dn-*']);
-    expect(policy.Statement.find((s) => s.Sid === 'ReadSettingsSecret')?.Resource).toEqual(['arn:aws:secretsmanager:us-east-1:123456789012:secret:dualnova/prod/settings-??????']);
+    expect(policy.Statement.map((s) => s.Sid)).toEqual([
+      'InvokeModels',
+      'ReadInferenceProfiles',
+      'KnowledgeBase',
+      'ReadSettingsSecret',
+      'ReadBedrockMetrics',
+      'ManageAppAlarms',
+      'PublishAppMetrics',
+    ]);
+    expect(policy.Statement.find((s) => s.Sid === 'KnowledgeBase')?.Resource).toEqual([
+      'arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678',
+    ]);
+    expect(policy.Statement.find((s) => s.Sid === 'ManageAppAlarms')?.Resource).toEqual([
+      'arn:aws:cloudwatch:us-east-1:123456789012:alarm:dn-*',
+    ]);
+    expect(policy.Statement.find((s) => s.Sid === 'ReadSettingsSecret')?.Resource).toEqual([
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:dualnova/prod/settings-??????',
+    ]);
     expect(fakes.sts.requests.map((r) => r.action)).toEqual(['GetCallerIdentity']);
     // The secret itself is not read: this policy is what lets the app read it.
     expect(fakes.secrets.requests).toHaveLength(0);

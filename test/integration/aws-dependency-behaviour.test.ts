@@ -44,7 +44,9 @@ describe('when chat cannot be served', () => {
       const ready = await readyz(app.url);
       expect(ready.status).toBe(503);
       expect(ready.body.status).toBe('not_ready');
-      expect(ready.body.reasons[0]).toContain('bedrock-runtime:us.amazon.nova-nope-v1:0 error: model us.amazon.nova-nope-v1:0 does not exist');
+      expect(ready.body.reasons[0]).toContain(
+        'bedrock-runtime:us.amazon.nova-nope-v1:0 error: model us.amazon.nova-nope-v1:0 does not exist',
+      );
       expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
     } finally {
       await app.close();
@@ -63,7 +65,10 @@ describe('when chat cannot be served', () => {
     const app = await startObservedApp({ ...BEDROCK, FAST_MODEL_ID: 'amazon.nova-micro-v1:0', DETAIL_MODEL_ID: 'amazon.nova-pro-v1:0' });
     try {
       const entry = await app.dependency('bedrock-runtime:amazon.nova-pro-v1:0');
-      expect(entry).toMatchObject({ state: 'error', fix: 'Set FAST_MODEL_ID / DETAIL_MODEL_ID to the inference profile id (us.amazon.nova-pro-v1:0).' });
+      expect(entry).toMatchObject({
+        state: 'error',
+        fix: 'Set FAST_MODEL_ID / DETAIL_MODEL_ID to the inference profile id (us.amazon.nova-pro-v1:0).',
+      });
       expect(fakes.control.requests.map((r) => r.action)).toEqual(['GetFoundationModel', 'GetFoundationModel']);
       expect((await readyz(app.url)).status).toBe(503);
     } finally {
@@ -76,7 +81,9 @@ describe('when chat cannot be served', () => {
     try {
       const status = await app.status();
       expect(status.features.chat.available).toBe(true);
-      expect(status.features.chat.reason).toMatch(/^the overview model cannot be used \(model us\.amazon\.nova-nope-v1:0 does not exist.*\); answers come from the detail model only$/);
+      expect(status.features.chat.reason).toMatch(
+        /^the overview model cannot be used \(model us\.amazon\.nova-nope-v1:0 does not exist.*\); answers come from the detail model only$/,
+      );
       expect((await readyz(app.url)).status).toBe(200);
     } finally {
       await app.close();
@@ -146,7 +153,10 @@ describe('dualnova doctor --invoke', () => {
       Action: ['bedrock:Retrieve'],
       Resource: ['arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678'],
     });
-    expect(report.fixes.find((f) => f.dependency === MICRO)?.statement).toMatchObject({ Sid: 'InvokeModels', Action: ['bedrock:InvokeModelWithResponseStream'] });
+    expect(report.fixes.find((f) => f.dependency === MICRO)?.statement).toMatchObject({
+      Sid: 'InvokeModels',
+      Action: ['bedrock:InvokeModelWithResponseStream'],
+    });
   });
 });
 
@@ -161,12 +171,18 @@ describe('the Bedrock knowledge base seen from real searches', () => {
 
       fakes.agentRuntime.setFault('access-denied');
       const first = await app.chat();
-      expect(first.find((e) => e.event === 'warning')?.data).toMatchObject({ code: 'retrieval_fallback', message: expect.stringContaining('bedrock:Retrieve') });
+      expect(first.find((e) => e.event === 'warning')?.data).toMatchObject({
+        code: 'retrieval_fallback',
+        message: expect.stringContaining('bedrock:Retrieve'),
+      });
       expect(first.at(-1)?.data.status).toBe('complete');
       const entry = await app.dependency('bedrock-agent-runtime');
       expect(entry).toMatchObject({ state: 'denied', missingPermission: 'bedrock:Retrieve' });
       const status = await app.status();
-      expect(status.features.knowledgeBase).toEqual({ available: true, reason: 'Bedrock knowledge base denied (missing bedrock:Retrieve); answering from the local knowledge base' });
+      expect(status.features.knowledgeBase).toEqual({
+        available: true,
+        reason: 'Bedrock knowledge base denied (missing bedrock:Retrieve); answering from the local knowledge base',
+      });
 
       const retrievesBefore = fakes.agentRuntime.requests.length;
       const second = await app.chat();

@@ -13,7 +13,16 @@ import type { DependencyStatus, StatusReport } from '../../src/aws/status-types.
 import { runDoctor } from '../../src/cli/doctor.js';
 import type { AwsFault } from '../fakes/aws-http-fake.js';
 import { closedPort } from '../fakes/aws-http-fake.js';
-import { answerText, captureIo, setEnv, SETTINGS_SECRET_NAME, startAwsFakes, startObservedApp, TEST_CREDENTIALS, type AwsFakes } from '../helpers/aws-app.js';
+import {
+  answerText,
+  captureIo,
+  setEnv,
+  SETTINGS_SECRET_NAME,
+  startAwsFakes,
+  startObservedApp,
+  TEST_CREDENTIALS,
+  type AwsFakes,
+} from '../helpers/aws-app.js';
 
 const MICRO = 'bedrock-runtime:us.amazon.nova-micro-v1:0';
 const PRO = 'bedrock-runtime:us.amazon.nova-pro-v1:0';
@@ -93,7 +102,11 @@ describe('each state of the AWS dependencies, in /api/status, doctor and chat', 
           ['DescribeAlarms', { AlarmNamePrefix: 'dualnova-', AlarmTypes: ['MetricAlarm'], MaxRecords: 1 }],
         ]),
       );
-      expect(fakes.control.requests.map((r) => r.action).sort()).toEqual(['GetInferenceProfile', 'GetInferenceProfile', 'GetKnowledgeBase']);
+      expect(fakes.control.requests.map((r) => r.action).sort()).toEqual([
+        'GetInferenceProfile',
+        'GetInferenceProfile',
+        'GetKnowledgeBase',
+      ]);
       expect(fakes.secrets.requests.map((r) => r.action)).toEqual(['GetSecretValue', 'DescribeSecret']);
       expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
       await expectChatAnswers(app);
@@ -123,14 +136,21 @@ describe('each state of the AWS dependencies, in /api/status, doctor and chat', 
       expect(find(status, 'bedrock-agent-runtime')).toMatchObject({ state: 'denied', missingPermission: 'bedrock:GetKnowledgeBase' });
       expect(find(status, MICRO)).toMatchObject({ state: 'denied', missingPermission: 'bedrock:GetInferenceProfile' });
       expect(find(status, 'sts').state).toBe('denied');
-      expect(status.features.tokenMonitoring).toEqual({ available: false, reason: "CloudWatch metrics unavailable: missing cloudwatch:ListMetrics on the app's IAM role" });
-      expect(status.features.alarms).toEqual({ available: false, reason: "CloudWatch alarms unavailable: missing cloudwatch:DescribeAlarms on the app's IAM role" });
+      expect(status.features.tokenMonitoring).toEqual({
+        available: false,
+        reason: "CloudWatch metrics unavailable: missing cloudwatch:ListMetrics on the app's IAM role",
+      });
+      expect(status.features.alarms).toEqual({
+        available: false,
+        reason: "CloudWatch alarms unavailable: missing cloudwatch:DescribeAlarms on the app's IAM role",
+      });
       // A refused status check does not prove the models or the knowledge base unusable.
       expect(status.features.chat.available).toBe(true);
       expect(status.features.chat.reason).toContain('model access not verified');
       expect(status.features.knowledgeBase).toEqual({
         available: true,
-        reason: 'Bedrock knowledge base denied (missing bedrock:GetKnowledgeBase); searches still try it first and fall back to the local knowledge base',
+        reason:
+          'Bedrock knowledge base denied (missing bedrock:GetKnowledgeBase); searches still try it first and fall back to the local knowledge base',
       });
       expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
       await expectChatAnswers(app);
@@ -144,7 +164,16 @@ describe('each state of the AWS dependencies, in /api/status, doctor and chat', 
     expect(out).toContain('# cloudwatch: cloudwatch:DescribeAlarms');
     expect(out).toContain(
       // STS was refused too, so the account id is the placeholder CloudFormation fills in.
-      JSON.stringify({ Sid: 'ManageAppAlarms', Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: ['arn:aws:cloudwatch:us-east-1:${AWS::AccountId}:alarm:dualnova-*'] }, null, 2),
+      JSON.stringify(
+        {
+          Sid: 'ManageAppAlarms',
+          Effect: 'Allow',
+          Action: ['cloudwatch:DescribeAlarms'],
+          Resource: ['arn:aws:cloudwatch:us-east-1:${AWS::AccountId}:alarm:dualnova-*'],
+        },
+        null,
+        2,
+      ),
     );
     expect(out).toContain('"Sid": "ReadBedrockMetrics"');
     expect(out).toContain('"arn:aws:bedrock:us-east-1:${AWS::AccountId}:knowledge-base/KB12345678"');
@@ -185,7 +214,10 @@ describe('each state of the AWS dependencies, in /api/status, doctor and chat', 
         expect(find(status, name).state, name).toBe('error');
       }
       expect(find(status, 'cloudwatch').detail).toContain('HTTP 500');
-      expect(status.features.tokenMonitoring).toMatchObject({ available: false, reason: expect.stringContaining('CloudWatch metrics unavailable: error') });
+      expect(status.features.tokenMonitoring).toMatchObject({
+        available: false,
+        reason: expect.stringContaining('CloudWatch metrics unavailable: error'),
+      });
       expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
       await expectChatAnswers(app);
     } finally {
@@ -198,7 +230,12 @@ describe('each state of the AWS dependencies, in /api/status, doctor and chat', 
 
   it('unreachable (a closed port): unreachable, with the network fix; chat keeps working', async () => {
     const closed = `http://127.0.0.1:${await closedPort()}`;
-    const restore = setEnv({ AWS_ENDPOINT_URL_CLOUDWATCH: closed, AWS_ENDPOINT_URL_STS: closed, AWS_ENDPOINT_URL_BEDROCK: closed, AWS_ENDPOINT_URL_BEDROCK_AGENT: closed });
+    const restore = setEnv({
+      AWS_ENDPOINT_URL_CLOUDWATCH: closed,
+      AWS_ENDPOINT_URL_STS: closed,
+      AWS_ENDPOINT_URL_BEDROCK: closed,
+      AWS_ENDPOINT_URL_BEDROCK_AGENT: closed,
+    });
     const settings = { MODEL_PROVIDER: 'bedrock', KNOWLEDGE_BASE_ID: 'KB12345678', DUALNOVA_SETTINGS_SECRET: '' };
     try {
       const app = await startObservedApp(settings);
@@ -258,7 +295,12 @@ describe('each state of the AWS dependencies, in /api/status, doctor and chat', 
   });
 
   it('no credentials: every AWS dependency is unconfigured, with how to enable it, and nothing AWS is called', async () => {
-    const restore = setEnv({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined });
+    const restore = setEnv({
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+    });
     const settings = { MODEL_PROVIDER: 'auto', KNOWLEDGE_BASE_ID: 'KB12345678', DUALNOVA_SETTINGS_SECRET: '' };
     try {
       const app = await startObservedApp(settings);
@@ -272,8 +314,15 @@ describe('each state of the AWS dependencies, in /api/status, doctor and chat', 
           expect(entry.fix ?? '', name).not.toBe('');
         }
         expect(find(status, 'database').state).toBe('ok');
-        expect(status.features.tokenMonitoring).toEqual({ available: false, reason: 'CloudWatch metrics unavailable: no AWS credentials found (environment variables, AWS_PROFILE / ~/.aws, ECS or EKS task role)' });
-        expect(status.features.knowledgeBase).toMatchObject({ available: true, reason: expect.stringContaining('answering from the local knowledge base') });
+        expect(status.features.tokenMonitoring).toEqual({
+          available: false,
+          reason:
+            'CloudWatch metrics unavailable: no AWS credentials found (environment variables, AWS_PROFILE / ~/.aws, ECS or EKS task role)',
+        });
+        expect(status.features.knowledgeBase).toMatchObject({
+          available: true,
+          reason: expect.stringContaining('answering from the local knowledge base'),
+        });
         expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
         expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
         const events = await app.chat();
@@ -284,7 +333,9 @@ describe('each state of the AWS dependencies, in /api/status, doctor and chat', 
       }
       const { code, out } = await doctor(settings);
       expect(code).toBe(0);
-      expect(row(out, 'cloudwatch')).toMatch(/^cloudwatch\s+unconfigured\s+CloudWatch metrics and alarms: not checked — no AWS credentials found/);
+      expect(row(out, 'cloudwatch')).toMatch(
+        /^cloudwatch\s+unconfigured\s+CloudWatch metrics and alarms: not checked — no AWS credentials found/,
+      );
       expect(out).toContain('provider offline');
       // Not one request reached any AWS endpoint (and, with no credentials, none went looking for them).
       expect(fakes.requestCount()).toBe(0);

@@ -72,7 +72,13 @@ describe('AWS_ENDPOINT_URL_<SERVICE> reaches each fake through the real client',
     const out = await client.send(new ListMetricsCommand({ Namespace: 'AWS/Bedrock' }));
     expect(out.Metrics).toHaveLength(4);
     const [request] = cloudwatch.requests;
-    expect(request).toMatchObject({ action: 'ListMetrics', region, signingService: 'monitoring', accessKeyId: 'AKIATESTTESTTEST', body: { Namespace: 'AWS/Bedrock' } });
+    expect(request).toMatchObject({
+      action: 'ListMetrics',
+      region,
+      signingService: 'monitoring',
+      accessKeyId: 'AKIATESTTESTTEST',
+      body: { Namespace: 'AWS/Bedrock' },
+    });
     expect(request?.headers['content-type']).toBe('application/x-amz-json-1.0');
     expect(request?.headers['x-amz-target']).toBe('GraniteServiceVersion20100801.ListMetrics');
     expect(request?.headers['x-amzn-query-mode']).toBe('true');
@@ -83,7 +89,11 @@ describe('AWS_ENDPOINT_URL_<SERVICE> reaches each fake through the real client',
     const client = new STSClient({ region, credentials });
     const out = await client.send(new GetCallerIdentityCommand({}));
     expect(out).toMatchObject({ Account: '111122223333', Arn: 'arn:aws:sts::111122223333:assumed-role/dualnova-task/dualnova' });
-    expect(sts.requests[0]).toMatchObject({ action: 'GetCallerIdentity', body: { Action: 'GetCallerIdentity', Version: '2011-06-15' }, signingService: 'sts' });
+    expect(sts.requests[0]).toMatchObject({
+      action: 'GetCallerIdentity',
+      body: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+      signingService: 'sts',
+    });
     client.destroy();
   });
 
@@ -96,7 +106,10 @@ describe('AWS_ENDPOINT_URL_<SERVICE> reaches each fake through the real client',
     const described = await client.send(new DescribeSecretCommand({ SecretId: arn }));
     expect(described).toMatchObject({ ARN: arn, Name: 'dualnova/test/settings' });
     expect(described.LastChangedDate).toBeInstanceOf(Date);
-    expect(secrets.requests.map((r) => r.headers['x-amz-target'])).toEqual(['secretsmanager.GetSecretValue', 'secretsmanager.DescribeSecret']);
+    expect(secrets.requests.map((r) => r.headers['x-amz-target'])).toEqual([
+      'secretsmanager.GetSecretValue',
+      'secretsmanager.DescribeSecret',
+    ]);
     await expect(client.send(new GetSecretValueCommand({ SecretId: 'nope' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     client.destroy();
   });
@@ -109,7 +122,9 @@ describe('AWS_ENDPOINT_URL_<SERVICE> reaches each fake through the real client',
     expect(profile.createdAt).toBeInstanceOf(Date);
     const model = await bedrock.send(new GetFoundationModelCommand({ modelIdentifier: 'amazon.nova-micro-v1:0' }));
     expect(model.modelDetails?.inferenceTypesSupported).toEqual(['INFERENCE_PROFILE']);
-    await expect(bedrock.send(new GetInferenceProfileCommand({ inferenceProfileIdentifier: 'us.amazon.nope-v9:0' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(bedrock.send(new GetInferenceProfileCommand({ inferenceProfileIdentifier: 'us.amazon.nope-v9:0' }))).rejects.toMatchObject(
+      { name: 'ResourceNotFoundException' },
+    );
     const agent = new BedrockAgentClient({ region, credentials });
     const kb = await agent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId: 'KB12345678' }));
     expect(kb.knowledgeBase).toMatchObject({ knowledgeBaseId: 'KB12345678', status: 'ACTIVE' });
@@ -126,7 +141,9 @@ describe('AWS_ENDPOINT_URL_<SERVICE> reaches each fake through the real client',
 
   it('Bedrock runtime (AWS_ENDPOINT_URL_BEDROCK_RUNTIME) and agent runtime (AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME), h2c', async () => {
     const bedrockRuntime = new BedrockRuntimeClient({ region, credentials });
-    const answer = await bedrockRuntime.send(new ConverseCommand({ modelId: 'us.amazon.nova-micro-v1:0', messages: [{ role: 'user', content: [{ text: 'hi' }] }] }));
+    const answer = await bedrockRuntime.send(
+      new ConverseCommand({ modelId: 'us.amazon.nova-micro-v1:0', messages: [{ role: 'user', content: [{ text: 'hi' }] }] }),
+    );
     expect(answer.output?.message?.content?.[0]?.text).toContain('us.amazon.nova-micro-v1:0');
     const agent = new BedrockAgentRuntimeClient({ region, credentials });
     const found = await agent.send(new RetrieveCommand({ knowledgeBaseId: 'KB12345678', retrievalQuery: { text: 'refund' } }));
@@ -151,7 +168,14 @@ describe('the CloudWatch fake (reusable by the usage reader)', () => {
     const all: number[] = [];
     for await (const page of paginateListMetrics({ client: client() }, { Namespace: 'AWS/Bedrock' })) all.push(page.Metrics?.length ?? 0);
     expect(all).toEqual([4, 4, 4, 4, 2]);
-    expect(cloudwatch.requestsFor('ListMetrics').map((r) => (r.body as { NextToken?: string }).NextToken)).toEqual([undefined, undefined, 'page-4', 'page-8', 'page-12', 'page-16']);
+    expect(cloudwatch.requestsFor('ListMetrics').map((r) => (r.body as { NextToken?: string }).NextToken)).toEqual([
+      undefined,
+      undefined,
+      'page-4',
+      'page-8',
+      'page-12',
+      'page-16',
+    ]);
     expect([...names].sort()).toEqual(['us.amazon.nova-micro-v1:0', 'us.amazon.nova-pro-v1:0']);
   });
 
@@ -163,7 +187,11 @@ describe('the CloudWatch fake (reusable by the usage reader)', () => {
       { metricName: 'InputTokenCount', dimensions: { ModelId: 'us.amazon.nova-pro-v1:0' }, timestamp: base + 3700, value: 7 },
       { metricName: 'InputTokenCount', dimensions: { ModelId: 'us.amazon.nova-micro-v1:0' }, timestamp: base + 30, value: 1000 },
     ]);
-    const metric = (MetricName: string, modelId: string) => ({ Namespace: 'AWS/Bedrock', MetricName, Dimensions: [{ Name: 'ModelId', Value: modelId }] });
+    const metric = (MetricName: string, modelId: string) => ({
+      Namespace: 'AWS/Bedrock',
+      MetricName,
+      Dimensions: [{ Name: 'ModelId', Value: modelId }],
+    });
     const out = await client().send(
       new GetMetricDataCommand({
         StartTime: new Date(base * 1000),
@@ -187,12 +215,29 @@ describe('the CloudWatch fake (reusable by the usage reader)', () => {
   it('creates, lists (MaxRecords paging) and deletes alarms', async () => {
     const cw = client();
     for (const name of ['dualnova-tokens', 'dualnova-throttles', 'other-alarm']) {
-      await cw.send(new PutMetricAlarmCommand({ AlarmName: name, Namespace: 'AWS/Bedrock', MetricName: 'InputTokenCount', Statistic: 'Sum', Period: 3600, EvaluationPeriods: 1, Threshold: 1e6, ComparisonOperator: 'GreaterThanThreshold' }));
+      await cw.send(
+        new PutMetricAlarmCommand({
+          AlarmName: name,
+          Namespace: 'AWS/Bedrock',
+          MetricName: 'InputTokenCount',
+          Statistic: 'Sum',
+          Period: 3600,
+          EvaluationPeriods: 1,
+          Threshold: 1e6,
+          ComparisonOperator: 'GreaterThanThreshold',
+        }),
+      );
     }
     cloudwatch.setAlarmState('dualnova-tokens', 'ALARM');
     const first = await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'dualnova-', MaxRecords: 1 }));
     expect(first.MetricAlarms?.map((a) => a.AlarmName)).toEqual(['dualnova-throttles']);
-    const second = await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'dualnova-', MaxRecords: 1, ...(first.NextToken ? { NextToken: first.NextToken } : {}) }));
+    const second = await cw.send(
+      new DescribeAlarmsCommand({
+        AlarmNamePrefix: 'dualnova-',
+        MaxRecords: 1,
+        ...(first.NextToken ? { NextToken: first.NextToken } : {}),
+      }),
+    );
     expect(second.MetricAlarms?.[0]).toMatchObject({ AlarmName: 'dualnova-tokens', StateValue: 'ALARM', Threshold: 1e6 });
     expect(second.MetricAlarms?.[0]?.StateUpdatedTimestamp).toBeInstanceOf(Date);
     await cw.send(new DeleteAlarmsCommand({ AlarmNames: ['dualnova-tokens'] }));
@@ -202,7 +247,9 @@ describe('the CloudWatch fake (reusable by the usage reader)', () => {
 
   it('injects AccessDenied the way CloudWatch words it, with x-amzn-query-error', async () => {
     cloudwatch.fault('ListMetrics', 'access-denied');
-    const error = await client().send(new ListMetricsCommand({ Namespace: 'AWS/Bedrock' })).catch((e: unknown) => e as Error & { $metadata: { httpStatusCode?: number } });
+    const error = await client()
+      .send(new ListMetricsCommand({ Namespace: 'AWS/Bedrock' }))
+      .catch((e: unknown) => e as Error & { $metadata: { httpStatusCode?: number } });
     expect(error).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
     expect((error as Error).message).toContain('is not authorized to perform: cloudwatch:ListMetrics');
     expect(cloudwatch.requests).toHaveLength(1);
@@ -221,7 +268,9 @@ describe('the CloudWatch fake (reusable by the usage reader)', () => {
   it('hangs until the client gives up (abort signal)', async () => {
     cloudwatch.fault('*', 'hang');
     const started = Date.now();
-    await expect(client().send(new ListMetricsCommand({ Namespace: 'AWS/Bedrock' }), { abortSignal: AbortSignal.timeout(300) })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      client().send(new ListMetricsCommand({ Namespace: 'AWS/Bedrock' }), { abortSignal: AbortSignal.timeout(300) }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -247,7 +296,10 @@ describe('faults in the other fakes', () => {
   it('STS rejects the credentials as InvalidClientTokenId', async () => {
     sts.fault('GetCallerIdentity', 'invalid-credentials');
     const client = new STSClient({ region, credentials });
-    await expect(client.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: 'InvalidClientTokenId', $metadata: { httpStatusCode: 403 } });
+    await expect(client.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
+      name: 'InvalidClientTokenId',
+      $metadata: { httpStatusCode: 403 },
+    });
     client.destroy();
   });
 

@@ -65,7 +65,10 @@ describe.each([
       // The first question met the refusal; the second skipped the known-refused knowledge base.
       expect(fakes.agentRuntime.requests.length).toBe(1);
       const status = await app.status();
-      expect(status.features.knowledgeBase).toEqual({ available: true, reason: 'Bedrock knowledge base denied (missing bedrock:Retrieve); answering from the local knowledge base' });
+      expect(status.features.knowledgeBase).toEqual({
+        available: true,
+        reason: 'Bedrock knowledge base denied (missing bedrock:Retrieve); answering from the local knowledge base',
+      });
       if (provider === 'bedrock') expect(fakes.runtime.requests.length).toBe(4);
       else expect(fakes.runtime.requests.length).toBe(0);
     } finally {

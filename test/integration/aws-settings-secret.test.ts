@@ -20,7 +20,9 @@ let secrets: FakeSecretsManager;
 let restoreEnv: () => void;
 
 beforeAll(async () => {
-  fakes = await startAwsFakes({ secretString: JSON.stringify({ RETRIEVE_TOP_K: 3, STAFF_LANGUAGE: 'en', OPENAI_API_KEY: OPENAI_KEY, ALARM_NAME_PREFIX: 'dn-prod-' }) });
+  fakes = await startAwsFakes({
+    secretString: JSON.stringify({ RETRIEVE_TOP_K: 3, STAFF_LANGUAGE: 'en', OPENAI_API_KEY: OPENAI_KEY, ALARM_NAME_PREFIX: 'dn-prod-' }),
+  });
   secrets = fakes.secrets;
   restoreEnv = setEnv({ ...TEST_CREDENTIALS, ...fakes.endpoints });
 });
@@ -81,7 +83,9 @@ describe('reading settings from the secret', () => {
 
   it('a secret that does not exist', async () => {
     const error = await problemOf(load({ DUALNOVA_SETTINGS_SECRET: 'dualnova/missing' }));
-    expect(error.problems).toEqual(['DUALNOVA_SETTINGS_SECRET=dualnova/missing: not found in us-east-1 (check the name or ARN, and AWS_REGION)']);
+    expect(error.problems).toEqual([
+      'DUALNOVA_SETTINGS_SECRET=dualnova/missing: not found in us-east-1 (check the name or ARN, and AWS_REGION)',
+    ]);
   });
 
   it('a hanging or unreachable Secrets Manager ends start-up instead of stalling it', async () => {
@@ -89,7 +93,9 @@ describe('reading settings from the secret', () => {
     const started = performance.now();
     const hung = await problemOf(load({}, 500));
     expect(performance.now() - started).toBeLessThan(3000);
-    expect(hung.problems[0]).toBe(`DUALNOVA_SETTINGS_SECRET=${SECRET}: Secrets Manager in us-east-1 could not be reached: no answer within 500 ms`);
+    expect(hung.problems[0]).toBe(
+      `DUALNOVA_SETTINGS_SECRET=${SECRET}: Secrets Manager in us-east-1 could not be reached: no answer within 500 ms`,
+    );
 
     const restore = setEnv({ AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${await closedPort()}` });
     try {
@@ -138,7 +144,15 @@ describe('secrets and credentials never reach the log', () => {
   it('redacts secret-shaped fields in every logger line (pino redaction)', () => {
     let out = '';
     const logger = createLogger('info', new Writable({ write: (chunk: Buffer, _e, cb) => ((out += chunk.toString()), cb()) }));
-    logger.info({ response: { SecretString: OPENAI_KEY }, settings: { openai: { apiKey: OPENAI_KEY } }, credentials: { secretAccessKey: TEST_CREDENTIALS.AWS_SECRET_ACCESS_KEY }, OPENAI_API_KEY: OPENAI_KEY }, 'shapes');
+    logger.info(
+      {
+        response: { SecretString: OPENAI_KEY },
+        settings: { openai: { apiKey: OPENAI_KEY } },
+        credentials: { secretAccessKey: TEST_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
+        OPENAI_API_KEY: OPENAI_KEY,
+      },
+      'shapes',
+    );
     expect(out).toContain('[redacted]');
     expect(out).not.toContain(OPENAI_KEY);
     expect(out).not.toContain(TEST_CREDENTIALS.AWS_SECRET_ACCESS_KEY);

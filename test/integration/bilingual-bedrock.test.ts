@@ -13,8 +13,14 @@ const laneOf = (r: RecordedRequest) => /of the answer, in (Korean|English|Japane
 const partOf = (r: RecordedRequest) => (systemText(r).includes('Task: write the OVERVIEW') ? 'overview' : 'detail');
 
 const ANSWERS: Record<string, Record<'overview' | 'detail', string[]>> = {
-  Korean: { overview: ['사용하지 않은 스타더스트는 ', '7일 안에 환불됩니다.'], detail: ['### 환불 조건\n', '- 결제 후 7일 이내\n', '- 스타더스트를 사용하지 않은 경우'] },
-  English: { overview: ['Unused Stardust ', 'can be refunded within 7 days.'], detail: ['### Conditions\n', '- Within 7 days\n', '- Stardust not spent'] },
+  Korean: {
+    overview: ['사용하지 않은 스타더스트는 ', '7일 안에 환불됩니다.'],
+    detail: ['### 환불 조건\n', '- 결제 후 7일 이내\n', '- 스타더스트를 사용하지 않은 경우'],
+  },
+  English: {
+    overview: ['Unused Stardust ', 'can be refunded within 7 days.'],
+    detail: ['### Conditions\n', '- Within 7 days\n', '- Stardust not spent'],
+  },
 };
 
 /** A fake Bedrock that answers in the language the prompt asks for, and translates questions into Korean. */
@@ -30,7 +36,10 @@ function languageAware(overrides: (r: RecordedRequest) => FakeReply | undefined 
 }
 
 const text = (events: TimedEvent[], lane: string, part: string) =>
-  events.filter((e) => e.event === 'delta' && e.data.lane === lane && e.data.part === part).map((e) => e.data.text).join('');
+  events
+    .filter((e) => e.event === 'delta' && e.data.lane === lane && e.data.part === part)
+    .map((e) => e.data.text)
+    .join('');
 const warnings = (events: TimedEvent[]) => events.filter((e) => e.event === 'warning').map((e) => e.data);
 
 beforeAll(async () => {
@@ -71,7 +80,9 @@ describe('bilingual answers through the real Bedrock client against a wire-level
     expect(text(events, 'ko', 'detail')).toContain('### 환불 조건');
     expect(text(events, 'en', 'overview')).toBe('Unused Stardust can be refunded within 7 days.');
     expect(text(events, 'en', 'detail')).toContain('### Conditions');
-    const ends = events.filter((e) => e.event === 'part_end').map((e) => `${String(e.data.lane)}.${String(e.data.part)}:${String(e.data.status)}`);
+    const ends = events
+      .filter((e) => e.event === 'part_end')
+      .map((e) => `${String(e.data.lane)}.${String(e.data.part)}:${String(e.data.status)}`);
     expect(ends.sort()).toEqual(['en.detail:complete', 'en.overview:complete', 'ko.detail:complete', 'ko.overview:complete']);
     expect(warnings(events)).toEqual([]);
     expect(events.at(-1)?.data.status).toBe('complete');
@@ -101,7 +112,13 @@ describe('bilingual answers through the real Bedrock client against a wire-level
 
     const { messageId } = meta?.data as { messageId: string };
     const rows = await server.runtime.store.db.selectFrom('usage').selectAll().where('message_id', '=', messageId).execute();
-    expect(rows.map((r) => `${r.purpose}:${r.lane}`).sort()).toEqual(['detail:en', 'detail:ko', 'overview:en', 'overview:ko', 'translate-question:ko']);
+    expect(rows.map((r) => `${r.purpose}:${r.lane}`).sort()).toEqual([
+      'detail:en',
+      'detail:ko',
+      'overview:en',
+      'overview:ko',
+      'translate-question:ko',
+    ]);
     expect(rows.every((r) => r.cost_usd !== null && r.cost_usd > 0)).toBe(true);
   });
 
@@ -114,7 +131,9 @@ describe('bilingual answers through the real Bedrock client against a wire-level
     const failed = warnings(events).filter((w) => w.code === 'part_failed');
     expect(failed.map((w) => `${String(w.lane)}.${String(w.part)}`).sort()).toEqual(['en.detail', 'en.overview']);
     expect(String(failed[0]?.message)).toContain('bedrock:InvokeModelWithResponseStream');
-    const ends = events.filter((e) => e.event === 'part_end').map((e) => `${String(e.data.lane)}.${String(e.data.part)}:${String(e.data.status)}`);
+    const ends = events
+      .filter((e) => e.event === 'part_end')
+      .map((e) => `${String(e.data.lane)}.${String(e.data.part)}:${String(e.data.status)}`);
     expect(ends.sort()).toEqual(['en.detail:failed', 'en.overview:failed', 'ko.detail:complete', 'ko.overview:complete']);
     expect(events.at(-1)?.data.status).toBe('partial');
   });
@@ -124,14 +143,23 @@ describe('bilingual answers through the real Bedrock client against a wire-level
     const events = await postChat(server.url, { message: 'How do I get a refund for unused Stardust?', uiLanguage: 'en' });
     expect(events[0]?.data.translatedQuestion).toBeUndefined();
     expect(warnings(events)).toEqual([
-      { code: 'translation_failed', message: expect.stringMatching(/^Translation failed: Bedrock rejected the request to us\.amazon\.nova-micro-v1:0: Malformed input request Answering from the original question only\.$/u) },
+      {
+        code: 'translation_failed',
+        message: expect.stringMatching(
+          /^Translation failed: Bedrock rejected the request to us\.amazon\.nova-micro-v1:0: Malformed input request Answering from the original question only\.$/u,
+        ),
+      },
     ]);
     expect(text(events, 'en', 'overview')).toBe('Unused Stardust can be refunded within 7 days.');
     expect(events.at(-1)?.data.status).toBe('complete');
   });
 
   it('warns when a lane writes a glossary name in the wrong language', async () => {
-    fake.script(languageAware((r) => (laneOf(r) === 'Korean' && partOf(r) === 'overview' ? { chunks: ['사용하지 않은 Stardust는 ', '7일 안에 환불됩니다.'] } : undefined)));
+    fake.script(
+      languageAware((r) =>
+        laneOf(r) === 'Korean' && partOf(r) === 'overview' ? { chunks: ['사용하지 않은 Stardust는 ', '7일 안에 환불됩니다.'] } : undefined,
+      ),
+    );
     const events = await postChat(server.url, { message: 'How do I get a refund for unused Stardust?', uiLanguage: 'en' });
     expect(warnings(events)).toEqual([
       {
@@ -145,9 +173,17 @@ describe('bilingual answers through the real Bedrock client against a wire-level
   });
 
   it('answers a Japanese question in ko and ja lanes', async () => {
-    fake.script(languageAware((r) => (laneOf(r) === 'Japanese' ? { chunks: ['未使用のスターダストは7日以内に返金できます。'] } : undefined)));
+    fake.script(
+      languageAware((r) => (laneOf(r) === 'Japanese' ? { chunks: ['未使用のスターダストは7日以内に返金できます。'] } : undefined)),
+    );
     const events = await postChat(server.url, { message: 'スターダストの返金はできますか？', uiLanguage: 'en' });
-    expect(events[0]?.data).toMatchObject({ detectedLanguage: 'ja', lanes: [{ lane: 'ko', role: 'staff' }, { lane: 'ja', role: 'customer' }] });
+    expect(events[0]?.data).toMatchObject({
+      detectedLanguage: 'ja',
+      lanes: [
+        { lane: 'ko', role: 'staff' },
+        { lane: 'ja', role: 'customer' },
+      ],
+    });
     expect(text(events, 'ja', 'overview')).toBe('未使用のスターダストは7日以内に返金できます。');
     expect(systemText(fake.requests[0] as RecordedRequest)).toContain('from Japanese into Korean');
   });

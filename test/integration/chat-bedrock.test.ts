@@ -45,7 +45,10 @@ describe('chat through the real BedrockRuntimeClient against a wire-level fake',
     }
     const micro = fake.requests.find((r) => r.modelId.includes('micro'));
     expect(micro?.body.inferenceConfig).toMatchObject({ maxTokens: 1024, temperature: 0.3 });
-    const overview = events.filter((e) => e.event === 'delta' && e.data.part === 'overview').map((e) => e.data.text).join('');
+    const overview = events
+      .filter((e) => e.event === 'delta' && e.data.part === 'overview')
+      .map((e) => e.data.text)
+      .join('');
     expect(overview).toBe('Answer for us.amazon.nova-micro-v1:0: this is a deterministic answer from the fake Bedrock runtime.');
     const ends = events.filter((e) => e.event === 'part_end');
     expect(ends.map((e) => e.data.part)).toEqual(['overview', 'detail']);
@@ -62,7 +65,11 @@ describe('chat through the real BedrockRuntimeClient against a wire-level fake',
   });
 
   it('stores a detail stream cut mid-answer as partial, with what arrived and a warning', async () => {
-    fake.script((r) => (r.modelId.includes('pro') ? { chunks: ['### Steps\n', 'first ', 'second ', 'third'], fault: 'cut-mid-stream', faultAfterChunks: 2 } : undefined));
+    fake.script((r) =>
+      r.modelId.includes('pro')
+        ? { chunks: ['### Steps\n', 'first ', 'second ', 'third'], fault: 'cut-mid-stream', faultAfterChunks: 2 }
+        : undefined,
+    );
     const events = await postChat(server.url, { message: '계정 복구 방법', uiLanguage: 'ko' });
     const warning = events.find((e) => e.event === 'warning');
     expect(warning?.data).toMatchObject({ code: 'part_failed', lane: 'ko', part: 'detail' });

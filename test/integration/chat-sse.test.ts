@@ -10,7 +10,10 @@ afterAll(async () => server?.close());
 
 const names = (events: TimedEvent[]) => events.map((e) => e.event);
 const text = (events: TimedEvent[], lane: string, part: string) =>
-  events.filter((e) => e.event === 'delta' && e.data.lane === lane && e.data.part === part).map((e) => e.data.text).join('');
+  events
+    .filter((e) => e.event === 'delta' && e.data.lane === lane && e.data.part === part)
+    .map((e) => e.data.text)
+    .join('');
 
 describe('POST /api/chat (offline provider, sample knowledge base, real port)', () => {
   it('answers a Korean question: meta, references, overview deltas, then detail, then done', async () => {
@@ -56,7 +59,14 @@ describe('POST /api/chat (offline provider, sample knowledge base, real port)', 
     expect(list.conversations.find((c) => c.id === conversationId)?.title).toBe('점검 시간은 언제인가요?');
 
     const read = (await (await fetch(`${server.url}/api/conversations/${conversationId}`)).json()) as {
-      messages: { id: string; role: string; status: string; content: string; lanes: { parts: { detail: { text: string } } }[] | null; references: unknown[] | null }[];
+      messages: {
+        id: string;
+        role: string;
+        status: string;
+        content: string;
+        lanes: { parts: { detail: { text: string } } }[] | null;
+        references: unknown[] | null;
+      }[];
     };
     expect(read.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     const answer = read.messages[1];
@@ -75,7 +85,9 @@ describe('POST /api/chat (offline provider, sample knowledge base, real port)', 
     const { messageId } = events[0]?.data as { messageId: string };
     const saved = await postJson(`${server.url}/api/messages/${messageId}/feedback`, { rating: 'down', comment: '너무 길어요' });
     expect(saved.status).toBe(201);
-    const list = (await (await fetch(`${server.url}/api/feedback?rating=down`)).json()) as { items: { messageId: string; question: string }[] };
+    const list = (await (await fetch(`${server.url}/api/feedback?rating=down`)).json()) as {
+      items: { messageId: string; question: string }[];
+    };
     expect(list.items.find((i) => i.messageId === messageId)?.question).toBe('게임이 자꾸 튕겨요');
     expect((await postJson(`${server.url}/api/messages/${messageId}/feedback`, { rating: 'meh' })).status).toBe(400);
   });
@@ -85,7 +97,12 @@ describe('POST /api/chat (offline provider, sample knowledge base, real port)', 
     ['message over 4,000 characters', { message: '가'.repeat(4001), uiLanguage: 'ko' }, 413, 'message_too_long'],
     ['wrong UI language', { message: 'hi', uiLanguage: 'fr' }, 400, 'invalid_language'],
     ['wrong answer language', { message: 'hi', uiLanguage: 'en', answerLanguage: 'de' }, 400, 'invalid_language'],
-    ['unknown conversation', { message: 'hi', uiLanguage: 'en', conversationId: '00000000-0000-4000-8000-000000000000' }, 404, 'conversation_not_found'],
+    [
+      'unknown conversation',
+      { message: 'hi', uiLanguage: 'en', conversationId: '00000000-0000-4000-8000-000000000000' },
+      404,
+      'conversation_not_found',
+    ],
     ['control characters', { message: 'hi\u0000there', uiLanguage: 'en' }, 400, 'invalid_text'],
     ['lone surrogate', { message: 'hi \ud800 there', uiLanguage: 'en' }, 400, 'invalid_text'],
     ['unknown field', { message: 'hi', uiLanguage: 'en', admin: true }, 400, 'invalid_request'],
@@ -108,7 +125,11 @@ describe('POST /api/chat (offline provider, sample knowledge base, real port)', 
   it('serves health, readiness, status and examples', async () => {
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
-    const status = (await (await fetch(`${server.url}/api/status`)).json()) as { mode: string; knowledgeBase: { source: string; documents: number }; features: { translation: { available: boolean } } };
+    const status = (await (await fetch(`${server.url}/api/status`)).json()) as {
+      mode: string;
+      knowledgeBase: { source: string; documents: number };
+      features: { translation: { available: boolean } };
+    };
     expect(status.mode).toBe('offline');
     expect(status.knowledgeBase.source).toBe('local');
     expect(status.knowledgeBase.documents).toBeGreaterThanOrEqual(12);

@@ -66,7 +66,13 @@ describe('BedrockKbRetriever against a wire-level fake Retrieve API', () => {
     const retriever = new BedrockKbRetriever(client, KB_ID, { numberOfResults: 2 });
     expect(await retriever.retrieve('refund')).toHaveLength(2);
     expect(await retriever.retrieve('refund', { limit: 1 })).toHaveLength(1);
-    expect(fake.requests.map((r) => (r.body as { retrievalConfiguration: { vectorSearchConfiguration: { numberOfResults: number } } }).retrievalConfiguration.vectorSearchConfiguration.numberOfResults)).toEqual([2, 1]);
+    expect(
+      fake.requests.map(
+        (r) =>
+          (r.body as { retrievalConfiguration: { vectorSearchConfiguration: { numberOfResults: number } } }).retrievalConfiguration
+            .vectorSearchConfiguration.numberOfResults,
+      ),
+    ).toEqual([2, 1]);
   });
 
   it('makes no call for an empty query', async () => {

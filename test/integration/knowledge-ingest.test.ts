@@ -82,7 +82,10 @@ describe('ingestFolder (real SQLite file)', () => {
   });
 
   it('chunks long documents into passages with their own ids', async () => {
-    const body = Array.from({ length: 8 }, (_, i) => `## Section ${i + 1}\n\n${`Section ${i + 1} talks about topic${i + 1}. `.repeat(12)}`).join('\n\n');
+    const body = Array.from(
+      { length: 8 },
+      (_, i) => `## Section ${i + 1}\n\n${`Section ${i + 1} talks about topic${i + 1}. `.repeat(12)}`,
+    ).join('\n\n');
     writeFileSync(path.join(docs, 'long.md'), `# Long guide\n\n${body}`);
     const index = new LocalIndex(dbFile);
     try {

@@ -40,7 +40,8 @@ beforeAll(async () => {
     MAX_HEADER_BYTES: '4096',
     MAX_MESSAGE_CHARS: '500',
   });
-  for (const name of ['alice', 'bob', 'carol', 'dave', 'erin', 'v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6']) tokens[name] = (await app.tokens.create({ name, role: 'agent' })).token;
+  for (const name of ['alice', 'bob', 'carol', 'dave', 'erin', 'v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6'])
+    tokens[name] = (await app.tokens.create({ name, role: 'agent' })).token;
 });
 afterAll(async () => {
   await app?.close();
@@ -57,12 +58,18 @@ afterEach(() => {
 describe('abuse limits', () => {
   it('rate-limits chats per user with 429 rate_limited and Retry-After, leaves other users alone, and recovers after the window', async () => {
     for (let i = 0; i < 4; i++) expect((await chat(app.url, { message: `question ${i}`, uiLanguage: 'en' }, as('alice'))).status).toBe(200);
-    const limited = await fetch(`${app.url}/api/chat`, { method: 'POST', headers: { ...as('alice'), 'content-type': 'application/json' }, body: JSON.stringify({ message: 'one more', uiLanguage: 'en' }) });
+    const limited = await fetch(`${app.url}/api/chat`, {
+      method: 'POST',
+      headers: { ...as('alice'), 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'one more', uiLanguage: 'en' }),
+    });
     expect(limited.status).toBe(429);
     expect(await limited.json()).toMatchObject({ error: { code: 'rate_limited' } });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     // The same user's translations share the budget; another user still has all of theirs.
-    expect((await call(`${app.url}/api/translate`, { method: 'POST', headers: as('alice'), json: { text: 'hello', target: 'ko' } })).status).toBe(429);
+    expect(
+      (await call(`${app.url}/api/translate`, { method: 'POST', headers: as('alice'), json: { text: 'hello', target: 'ko' } })).status,
+    ).toBe(429);
     expect((await chat(app.url, { message: 'my first', uiLanguage: 'en' }, as('bob'))).status).toBe(200);
     // Reading is not rate-limited per user.
     expect((await call(`${app.url}/api/conversations`, { headers: as('alice') })).status).toBe(200);
@@ -76,7 +83,9 @@ describe('abuse limits', () => {
     fake.script(() => ({ chunks: ['first ', 'second ', 'third'], fault: 'stall', faultAfterChunks: 1 }));
     const controllers = [new AbortController(), new AbortController()];
     // Korean questions: one lane, two model calls each, no question translation.
-    const open = controllers.map((c, i) => chat(app.url, { message: `점검 시간 질문 ${i}`, uiLanguage: 'ko' }, as('carol'), c.signal).catch(() => null));
+    const open = controllers.map((c, i) =>
+      chat(app.url, { message: `점검 시간 질문 ${i}`, uiLanguage: 'ko' }, as('carol'), c.signal).catch(() => null),
+    );
     try {
       // Two answers streaming (two models each) before the third request.
       for (let i = 0; i < 300 && fake.activeExchanges() < 4; i++) await new Promise((r) => setTimeout(r, 10));
@@ -101,17 +110,28 @@ describe('abuse limits', () => {
   });
 
   it('answers 413 for an oversize body and for an over-long message, before any model call', async () => {
-    const body = await call(`${app.url}/api/chat`, { method: 'POST', headers: as('erin'), json: { message: 'x'.repeat(5000), uiLanguage: 'en' } });
+    const body = await call(`${app.url}/api/chat`, {
+      method: 'POST',
+      headers: as('erin'),
+      json: { message: 'x'.repeat(5000), uiLanguage: 'en' },
+    });
     expect(body.status).toBe(413);
     expect(body.json).toMatchObject({ error: { code: 'payload_too_large' } });
-    const message = await call(`${app.url}/api/chat`, { method: 'POST', headers: as('erin'), json: { message: 'x'.repeat(501), uiLanguage: 'en' } });
+    const message = await call(`${app.url}/api/chat`, {
+      method: 'POST',
+      headers: as('erin'),
+      json: { message: 'x'.repeat(501), uiLanguage: 'en' },
+    });
     expect(message.status).toBe(413);
     expect(message.json).toMatchObject({ error: { code: 'message_too_long' } });
     expect(fake.requests).toHaveLength(0);
   });
 
   it('answers 431 with a JSON body when the headers are too large', async () => {
-    const response = await rawRequest(app.url, `GET /api/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'a'.repeat(8000)}\r\n\r\n`);
+    const response = await rawRequest(
+      app.url,
+      `GET /api/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'a'.repeat(8000)}\r\n\r\n`,
+    );
     expect(response).toMatch(/^HTTP\/1\.1 431 /);
     expect(response).toContain('"code":"headers_too_large"');
     const garbage = await rawRequest(app.url, 'NOT HTTP AT ALL\r\n\r\n');
@@ -130,7 +150,11 @@ describe('abuse limits', () => {
   ])('refuses %s with 400 and never calls a model', async (name, body, code) => {
     // Refused requests count against the sender's rate limit too: one user per case.
     const user = `v${['malformed JSON', 'an unpaired high surrogate', 'an unpaired low surrogate', 'a NUL character', 'an escape character', 'a message that is not a string', 'an unknown field'].indexOf(name)}`;
-    const response = await call(`${app.url}/api/chat`, { method: 'POST', headers: { ...as(user), 'content-type': 'application/json' }, body });
+    const response = await call(`${app.url}/api/chat`, {
+      method: 'POST',
+      headers: { ...as(user), 'content-type': 'application/json' },
+      body,
+    });
     expect(response.status).toBe(400);
     expect(response.json).toMatchObject({ error: { code } });
     expect(response.text).not.toMatch(/at .*\.(ts|js):\d+/);

@@ -252,9 +252,7 @@ describe('BedrockChatModel against the wire-level fake (real SDK client, h2c)', 
   it('cancels on abort after the first delta, and the fake sees the stream closed', async () => {
     fake.script(() => ({ chunks: ['first ', 'second ', 'third'], fault: 'stall', faultAfterChunks: 1 }));
     const controller = new AbortController();
-    const outcome = await run(new BedrockChatModel(client()).stream(request({ signal: controller.signal })), () =>
-      controller.abort(),
-    );
+    const outcome = await run(new BedrockChatModel(client()).stream(request({ signal: controller.signal })), () => controller.abort());
     expect(outcome.deltas).toEqual(['first ']);
     expect(outcome.error?.code).toBe('cancelled');
     expect(await fake.requests[0]?.outcome).toBe('client-closed');

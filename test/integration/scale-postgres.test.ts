@@ -30,7 +30,10 @@ describe('PostgreSQL: migrations when several instances start at once', () => {
     const dirs: string[] = [];
     try {
       const stores = await Promise.all([1, 2, 3].map(() => openStore({ dataDir: '', databaseUrl: db.url })));
-      const rows = await stores[0]!.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
+      const rows = await stores[0]!.db
+        .selectFrom('kysely_migration' as never)
+        .select('name' as never)
+        .execute();
       const names = (rows as { name: string }[]).map((r) => r.name);
       expect(new Set(names).size).toBe(names.length);
       expect(names).toContain('0002_api_tokens');
@@ -42,7 +45,10 @@ describe('PostgreSQL: migrations when several instances start at once', () => {
           [1, 2].map(() => {
             const dir = mkdtempSync(path.join(tmpdir(), 'dualnova-rt-'));
             dirs.push(dir);
-            return createRuntime(loadSettings({ env: { DATA_DIR: dir, DATABASE_URL: fresh.url, MODEL_PROVIDER: 'offline', LOG_LEVEL: 'silent' } }), createLogger('silent'));
+            return createRuntime(
+              loadSettings({ env: { DATA_DIR: dir, DATABASE_URL: fresh.url, MODEL_PROVIDER: 'offline', LOG_LEVEL: 'silent' } }),
+              createLogger('silent'),
+            );
           }),
         );
         const conversation = await runtimes[0]!.conversations.create({ userId: 'u', firstMessage: 'hello', uiLanguage: 'en' });
@@ -134,7 +140,12 @@ describe('two server processes on one PostgreSQL', () => {
     [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
     const store = await openStore({ dataDir: '', databaseUrl: db.url });
     const repo = new TokenRepository(store.db);
-    for (const [name, role] of [['alice', 'agent'], ['bob', 'agent'], ['lead', 'admin']] as const) tokens[name] = (await repo.create({ name, role })).token;
+    for (const [name, role] of [
+      ['alice', 'agent'],
+      ['bob', 'agent'],
+      ['lead', 'admin'],
+    ] as const)
+      tokens[name] = (await repo.create({ name, role })).token;
     await store.close();
   });
   afterAll(async () => {
@@ -176,13 +187,20 @@ describe('two server processes on one PostgreSQL', () => {
     const first = await chat(a.url, { message: '점검 시간 알려주세요', uiLanguage: 'ko' }, as('alice'));
     const conversationId = first.events[0]?.data.conversationId as string;
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => chat(i % 2 === 0 ? a.url : b.url, { conversationId, message: `추가 질문 ${i}`, uiLanguage: 'ko' }, as('alice'))),
+      Array.from({ length: 12 }, (_, i) =>
+        chat(i % 2 === 0 ? a.url : b.url, { conversationId, message: `추가 질문 ${i}`, uiLanguage: 'ko' }, as('alice')),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(12).fill(200));
     const rows = await messages(conversationId);
     expect(rows).toHaveLength(2 + 24);
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 26 }, (_, i) => i + 1));
-    expect(rows.filter((r) => r.role === 'user').map((r) => r.content).sort()).toEqual(['점검 시간 알려주세요', ...Array.from({ length: 12 }, (_, i) => `추가 질문 ${i}`)].sort());
+    expect(
+      rows
+        .filter((r) => r.role === 'user')
+        .map((r) => r.content)
+        .sort(),
+    ).toEqual(['점검 시간 알려주세요', ...Array.from({ length: 12 }, (_, i) => `추가 질문 ${i}`)].sort());
     expect(rows.every((r) => r.status !== 'streaming')).toBe(true);
   });
 

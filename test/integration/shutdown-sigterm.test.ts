@@ -20,7 +20,11 @@ const bedrockEnv = () => ({
 /** Starts a chat and collects its raw SSE text until the server ends it. */
 function startChat(url: string, message: string): { text: Promise<string> } {
   const text = (async () => {
-    const response = await fetch(`${url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message, uiLanguage: 'ko' }) });
+    const response = await fetch(`${url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message, uiLanguage: 'ko' }),
+    });
     return response.text();
   })();
   return { text };
@@ -40,7 +44,11 @@ function events(sse: string): { event: string; data: Record<string, unknown> }[]
 function storedAnswers(dataDir: string): { status: string; lanes_json: string | null; role: string }[] {
   const db = new SQLite(path.join(dataDir, 'dualnova.sqlite'), { readonly: true });
   try {
-    return db.prepare("select status, lanes_json, role from messages where role = 'assistant'").all() as { status: string; lanes_json: string | null; role: string }[];
+    return db.prepare("select status, lanes_json, role from messages where role = 'assistant'").all() as {
+      status: string;
+      lanes_json: string | null;
+      role: string;
+    }[];
   } finally {
     db.close();
   }
@@ -57,8 +65,16 @@ beforeEach(() => {
 
 describe('SIGTERM on the built server (dualnova serve)', () => {
   it('aborts answers still streaming after SHUTDOWN_GRACE_SECONDS, stores them as partial, and exits 0', async () => {
-    fake.script((r) => ({ chunks: [`시작 ${r.modelId.includes('micro') ? '개요' : '상세'} `, '계속 ', '끝'], fault: 'stall', faultAfterChunks: 1 }));
-    const server = await startServerProcess({ ...bedrockEnv(), SHUTDOWN_GRACE_SECONDS: '1', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'dualnova-stop-')) });
+    fake.script((r) => ({
+      chunks: [`시작 ${r.modelId.includes('micro') ? '개요' : '상세'} `, '계속 ', '끝'],
+      fault: 'stall',
+      faultAfterChunks: 1,
+    }));
+    const server = await startServerProcess({
+      ...bedrockEnv(),
+      SHUTDOWN_GRACE_SECONDS: '1',
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'dualnova-stop-')),
+    });
     try {
       const answer = startChat(server.url, '점검 시간은 언제인가요?');
       for (let i = 0; i < 500 && fake.activeExchanges() < 2; i++) await new Promise((r) => setTimeout(r, 10));
@@ -87,14 +103,21 @@ describe('SIGTERM on the built server (dualnova serve)', () => {
 
   it('lets an answer that finishes within the grace period complete, refuses new work meanwhile, then exits 0', async () => {
     fake.script(() => ({ chunks: ['하나 ', '둘 ', '셋 ', '넷 ', '다섯'], chunkDelayMs: 250 }));
-    const server = await startServerProcess({ ...bedrockEnv(), SHUTDOWN_GRACE_SECONDS: '20', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'dualnova-stop-')) });
+    const server = await startServerProcess({
+      ...bedrockEnv(),
+      SHUTDOWN_GRACE_SECONDS: '20',
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'dualnova-stop-')),
+    });
     try {
       const answer = startChat(server.url, '환불 규정 알려주세요');
       for (let i = 0; i < 500 && fake.activeExchanges() < 2; i++) await new Promise((r) => setTimeout(r, 10));
       const stopping = server.stop('SIGTERM');
       await new Promise((r) => setTimeout(r, 200));
       // The listener is closed: a new connection is refused (or, on a kept-alive one, 503).
-      const late = await fetch(`${server.url}/healthz`).then((r) => r.status, () => 'refused');
+      const late = await fetch(`${server.url}/healthz`).then(
+        (r) => r.status,
+        () => 'refused',
+      );
       expect(['refused', 503]).toContain(late);
       const code = await stopping;
       expect(code).toBe(0);
@@ -112,7 +135,15 @@ describe('exposure check at start-up', () => {
   it('refuses AUTH_MODE=none on a non-loopback address with a clear message and exit code 2', async () => {
     const child = spawn(process.execPath, [CLI, 'serve'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '0.0.0.0', PORT: '0', AUTH_MODE: 'none', MODEL_PROVIDER: 'offline', DATA_DIR: '/nonexistent-dualnova' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        HOST: '0.0.0.0',
+        PORT: '0',
+        AUTH_MODE: 'none',
+        MODEL_PROVIDER: 'offline',
+        DATA_DIR: '/nonexistent-dualnova',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

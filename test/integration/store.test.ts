@@ -17,14 +17,22 @@ const backends: Backend[] = [
     name: 'SQLite',
     open: async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'dualnova-store-'));
-      return { store: await openStore({ dataDir: dir }), reopen: () => openStore({ dataDir: dir }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+      return {
+        store: await openStore({ dataDir: dir }),
+        reopen: () => openStore({ dataDir: dir }),
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
     },
   },
   {
     name: 'PostgreSQL',
     open: async () => {
       const db = await createTestDatabase('store');
-      return { store: await openStore({ dataDir: '', databaseUrl: db.url }), reopen: () => openStore({ dataDir: '', databaseUrl: db.url }), cleanup: db.drop };
+      return {
+        store: await openStore({ dataDir: '', databaseUrl: db.url }),
+        reopen: () => openStore({ dataDir: '', databaseUrl: db.url }),
+        cleanup: db.drop,
+      };
     },
   },
 ];
@@ -52,7 +60,16 @@ describe.each(backends)('store on $name', (backend) => {
     expect(answer.status).toBe('streaming');
     await conversations.finishAssistantMessage(answer.id, {
       content: 'overview\n\ndetail',
-      lanes: [{ lane: 'ko', role: 'customer', parts: { overview: { text: 'overview', model: 'm', status: 'complete' }, detail: { text: 'detail', model: 'm', status: 'partial' } } }],
+      lanes: [
+        {
+          lane: 'ko',
+          role: 'customer',
+          parts: {
+            overview: { text: 'overview', model: 'm', status: 'complete' },
+            detail: { text: 'detail', model: 'm', status: 'partial' },
+          },
+        },
+      ],
       references: [{ id: 'a#1', title: 'A', uri: 'kb://a', score: 1.5, excerpt: 'e' }],
       status: 'partial',
     });
@@ -65,7 +82,7 @@ describe.each(backends)('store on $name', (backend) => {
     expect(messages[1]?.references?.[0]?.score).toBe(1.5);
   });
 
-  it('never shows one user another user\'s conversation', async () => {
+  it("never shows one user another user's conversation", async () => {
     const mine = await conversations.create({ userId: 'alice', firstMessage: 'mine', uiLanguage: 'en' });
     expect(await conversations.find(mine.id, 'bob')).toBeUndefined();
     expect(await conversations.find(mine.id, 'alice')).toBeDefined();
@@ -81,7 +98,7 @@ describe.each(backends)('store on $name', (backend) => {
     expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
-  it('records feedback, replaces a user\'s earlier rating and lists poor answers with their question', async () => {
+  it("records feedback, replaces a user's earlier rating and lists poor answers with their question", async () => {
     const feedback = new FeedbackRepository(store.db);
     const conversation = await conversations.create({ userId: null, firstMessage: 'q', uiLanguage: 'en' });
     await conversations.appendUserMessage(conversation.id, 'Why was I banned?', 'en');

@@ -85,7 +85,11 @@ describe('POST /api/translate', () => {
 
   it('sends customer text to the staff language, or to an explicit target', async () => {
     const auto = await translate(server, { text: 'Can Aria get a refund for unused Stardust?' });
-    expect(auto.json).toMatchObject({ detectedLanguage: 'en', targetLanguage: 'ko', translatedText: '아리아를 위해 산 스타더스트는 7일 안에 환불됩니다.' });
+    expect(auto.json).toMatchObject({
+      detectedLanguage: 'en',
+      targetLanguage: 'ko',
+      translatedText: '아리아를 위해 산 스타더스트는 7일 안에 환불됩니다.',
+    });
     const ja = await translate(server, { text: 'Can Aria get a refund for unused Stardust?', target: 'ja' });
     expect(ja.json).toMatchObject({ targetLanguage: 'ja', translatedText: 'アリアのために買ったスターダストは7日以内に返金できます。' });
     // A second call reads the static prefix from the (simulated) prompt cache.
@@ -104,7 +108,9 @@ describe('POST /api/translate', () => {
   it('rejects bad input with 4xx and a clear message, before any model call', async () => {
     const tooLong = await translate(server, { text: '가'.repeat(4001) });
     expect(tooLong.status).toBe(413);
-    expect(tooLong.json).toEqual({ error: { code: 'message_too_long', message: 'The text is longer than 4000 characters; split it into shorter parts.' } });
+    expect(tooLong.json).toEqual({
+      error: { code: 'message_too_long', message: 'The text is longer than 4000 characters; split it into shorter parts.' },
+    });
     expect((await translate(server, { text: '가'.repeat(4000) })).status).toBe(200);
     fake.reset();
     expect((await translate(server, { text: '  ' })).json).toMatchObject({ error: { code: 'message_empty' } });
@@ -119,7 +125,9 @@ describe('POST /api/translate', () => {
     fake.script(() => ({ fault: 'access-denied' }));
     const denied = await translate(server, { text: '환불은 며칠 안에 되나요?' });
     expect(denied.status).toBe(503);
-    expect(denied.json).toMatchObject({ error: { code: 'translation_failed', message: expect.stringContaining('bedrock:InvokeModelWithResponseStream') } });
+    expect(denied.json).toMatchObject({
+      error: { code: 'translation_failed', message: expect.stringContaining('bedrock:InvokeModelWithResponseStream') },
+    });
 
     fake.script(() => ({ fault: 'validation', errorMessage: 'Malformed input request' }));
     const invalid = await translate(server, { text: '환불은 며칠 안에 되나요?' });
@@ -135,7 +143,12 @@ describe('POST /api/translate', () => {
     const cut = await translate(server, { text: '환불은 며칠 안에 되나요?', target: 'en' });
     expect(cut.status).toBe(503);
     expect(JSON.stringify(cut.json)).not.toContain('Refunds within');
-    const failedRows = await server.runtime.store.db.selectFrom('usage').selectAll().where('purpose', '=', 'translate-text').where('status', '=', 'failed').execute();
+    const failedRows = await server.runtime.store.db
+      .selectFrom('usage')
+      .selectAll()
+      .where('purpose', '=', 'translate-text')
+      .where('status', '=', 'failed')
+      .execute();
     expect(failedRows.length).toBeGreaterThanOrEqual(4);
   });
 
@@ -171,7 +184,16 @@ describe('glossary API and hot reload', () => {
     const edited: Glossary = {
       ...original,
       version: 'hot-reload',
-      entries: [...original.entries, { id: 'moon-key', category: 'item', names: { ko: '달의 열쇠', en: 'Moon Key' }, aliases: {}, description: 'Opens the lunar vault.' }],
+      entries: [
+        ...original.entries,
+        {
+          id: 'moon-key',
+          category: 'item',
+          names: { ko: '달의 열쇠', en: 'Moon Key' },
+          aliases: {},
+          description: 'Opens the lunar vault.',
+        },
+      ],
     };
     const bump = (content: string, seconds: number) => {
       writeFileSync(glossaryFile, content);
@@ -195,7 +217,11 @@ describe('glossary API and hot reload', () => {
 
     bump('{ "game": "Starfall Chronicles", "version": "broken", "entries": [ { "id": "x" ', 10);
     await waitFor(async () => ((await (await fetch(`${server.url}/api/glossary/status`)).json()) as { ok: boolean }).ok === false);
-    const broken = (await (await fetch(`${server.url}/api/glossary/status`)).json()) as { ok: boolean; version: string; error: { message: string; problems: string[] } };
+    const broken = (await (await fetch(`${server.url}/api/glossary/status`)).json()) as {
+      ok: boolean;
+      version: string;
+      error: { message: string; problems: string[] };
+    };
     expect(broken.version).toBe('hot-reload');
     expect(broken.error.message).toContain('still using version hot-reload');
     expect(broken.error.problems[0]).toMatch(/^invalid JSON/);
@@ -211,7 +237,10 @@ describe('glossary API and hot reload', () => {
     const events = await postChat(offline.url, { message: 'How do I recover my account?', uiLanguage: 'en' });
     const notice = events.find((e) => e.event === 'warning' && e.data.code === 'translation_unavailable');
     expect(notice?.data.message).toMatch(/translating questions and answers needs a model/);
-    const koText = events.filter((e) => e.event === 'delta' && e.data.lane === 'ko').map((e) => String(e.data.text)).join('');
+    const koText = events
+      .filter((e) => e.event === 'delta' && e.data.lane === 'ko')
+      .map((e) => String(e.data.text))
+      .join('');
     // The Korean lane quotes the Korean document on the same topic.
     expect(koText).toContain('계정 복구');
     expect(koText).toContain('발췌');

@@ -25,7 +25,13 @@ describe('offline, no AWS credentials: the ledger only, and no CloudWatch traffi
   beforeAll(async () => {
     cw = await startFakeCloudWatch();
     // A CloudWatch endpoint is set (so any call would be seen), credentials are not.
-    restore = setEnv({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined, AWS_ENDPOINT_URL_CLOUDWATCH: cw.url });
+    restore = setEnv({
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+      AWS_ENDPOINT_URL_CLOUDWATCH: cw.url,
+    });
     app = await startApp({ MODEL_PROVIDER: 'offline' });
   });
   afterAll(async () => {
@@ -42,12 +48,16 @@ describe('offline, no AWS credentials: the ledger only, and no CloudWatch traffi
       expect(report.cloudwatch).toMatchObject({ state: 'unconfigured', byModel: [] });
       expect(report.cloudwatch.reason).toMatch(/^CloudWatch metrics unavailable: no AWS credentials found/);
       expect(report.alarms.state).toBe('unconfigured');
-      expect(report.ledger.byModel).toEqual([expect.objectContaining({ modelId: 'offline-extractive', provider: 'offline', calls: 2, totalTokens: 0, costUsd: 0 })]);
+      expect(report.ledger.byModel).toEqual([
+        expect.objectContaining({ modelId: 'offline-extractive', provider: 'offline', calls: 2, totalTokens: 0, costUsd: 0 }),
+      ]);
       expect(report.reconciliation.every((r) => r.status === 'unavailable')).toBe(true);
     }
     const cli = captureIo({ ...process.env, MODEL_PROVIDER: 'offline', LOG_LEVEL: 'silent', DATA_DIR: app.dataDir });
     expect(await runUsage({ window: '24h', json: false }, cli.io)).toBe(0);
-    expect(cli.out()).toMatch(/CloudWatch \(AWS\/Bedrock, us-east-1\): unconfigured — CloudWatch metrics unavailable: no AWS credentials found/);
+    expect(cli.out()).toMatch(
+      /CloudWatch \(AWS\/Bedrock, us-east-1\): unconfigured — CloudWatch metrics unavailable: no AWS credentials found/,
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(cw.requests).toHaveLength(0);
   });
@@ -94,16 +104,26 @@ describe('with Bedrock (fake): totals, prices, visibility, budgets', () => {
   });
 
   it('a call cancelled by the client before the provider reported usage is recorded with estimated tokens, flagged', async () => {
-    fakes.runtime.script(() => ({ chunks: ['Refunds ', 'are possible ', 'within ', 'seven ', 'days ', 'of purchase.'], chunkDelayMs: 300 }));
+    fakes.runtime.script(() => ({
+      chunks: ['Refunds ', 'are possible ', 'within ', 'seven ', 'days ', 'of purchase.'],
+      chunkDelayMs: 300,
+    }));
     const app = await startApp({ MODEL_PROVIDER: 'bedrock' });
     try {
       const controller = new AbortController();
-      const response = await fetch(`${app.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: KO, uiLanguage: 'ko' }), signal: controller.signal });
+      const response = await fetch(`${app.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: KO, uiLanguage: 'ko' }),
+        signal: controller.signal,
+      });
       const reader = response.body!.getReader();
       let seen = '';
       while (!seen.includes('event: delta')) seen += new TextDecoder().decode((await reader.read()).value);
       controller.abort();
-      await expect.poll(async () => (await app.runtime.store.db.selectFrom('usage').selectAll().execute()).length, { timeout: 10_000 }).toBe(2);
+      await expect
+        .poll(async () => (await app.runtime.store.db.selectFrom('usage').selectAll().execute()).length, { timeout: 10_000 })
+        .toBe(2);
       const rows = await app.runtime.store.db.selectFrom('usage').selectAll().execute();
       for (const row of rows) {
         expect(row, row.purpose).toMatchObject({ estimated: 1, status: 'partial' });
@@ -129,11 +149,20 @@ describe('with Bedrock (fake): totals, prices, visibility, budgets', () => {
       expect(ends.find((e) => e.data.part === 'overview')?.data.costUsd).toBeGreaterThan(0);
       expect(events.at(-1)?.data.costUsd).toBeNull();
       const report = (await call(`${app.url}/api/usage?window=1h`)).json as UsageReport;
-      expect(report.ledger.byModel.find((m) => m.modelId === 'us.amazon.nova-ultra-v9:0')).toMatchObject({ costUsd: null, unpricedCalls: 1 });
+      expect(report.ledger.byModel.find((m) => m.modelId === 'us.amazon.nova-ultra-v9:0')).toMatchObject({
+        costUsd: null,
+        unpricedCalls: 1,
+      });
       // The total is the priced part, and says some calls are not in it.
       expect(report.ledger.costUsd).toBeGreaterThan(0);
       expect(report.ledger.totals.unpricedCalls).toBe(1);
-      expect(report.warnings).toContainEqual({ code: 'unpriced_model', modelId: 'us.amazon.nova-ultra-v9:0', message: expect.stringMatching(/^No price for us\.amazon\.nova-ultra-v9:0 in price table 2025-06: its 1 call\(s\) have an unknown cost/) });
+      expect(report.warnings).toContainEqual({
+        code: 'unpriced_model',
+        modelId: 'us.amazon.nova-ultra-v9:0',
+        message: expect.stringMatching(
+          /^No price for us\.amazon\.nova-ultra-v9:0 in price table 2025-06: its 1 call\(s\) have an unknown cost/,
+        ),
+      });
       const conversation = (await call(`${app.url}/api/conversations/${events[0]?.data.conversationId}`)).json;
       expect(conversation.usage.costUsd).toBeNull();
     } finally {
@@ -147,7 +176,12 @@ describe('with Bedrock (fake): totals, prices, visibility, budgets', () => {
     const as = (who: keyof typeof tokens) => ({ authorization: `Bearer ${tokens[who]}` });
 
     beforeAll(async () => {
-      app = await startSecuredApp({ AUTH_MODE: 'token', MODEL_PROVIDER: 'bedrock', RATE_LIMIT_PER_MINUTE: '1000', USER_DAILY_TOKEN_BUDGET: '5000000' });
+      app = await startSecuredApp({
+        AUTH_MODE: 'token',
+        MODEL_PROVIDER: 'bedrock',
+        RATE_LIMIT_PER_MINUTE: '1000',
+        USER_DAILY_TOKEN_BUDGET: '5000000',
+      });
       tokens.alice = (await app.tokens.create({ name: 'alice', role: 'agent' })).token;
       tokens.bob = (await app.tokens.create({ name: 'bob', role: 'agent' })).token;
       tokens.admin = (await app.tokens.create({ name: 'lead', role: 'admin' })).token;
@@ -163,7 +197,12 @@ describe('with Bedrock (fake): totals, prices, visibility, budgets', () => {
       const report = alice.json as UsageReport;
       expect(report.scope).toBe('user');
       expect(report.ledger.totals.calls).toBe(4);
-      expect(report.cloudwatch).toEqual({ state: 'restricted', reason: 'CloudWatch figures and alarms are account-wide: they are shown to admins only.', region: 'us-east-1', byModel: [] });
+      expect(report.cloudwatch).toEqual({
+        state: 'restricted',
+        reason: 'CloudWatch figures and alarms are account-wide: they are shown to admins only.',
+        region: 'us-east-1',
+        byModel: [],
+      });
       expect(report.alarms).toMatchObject({ state: 'restricted', items: [] });
       expect(report.reconciliation).toEqual([]);
       expect(report.budgets.user).toMatchObject({ scope: 'user', tokens: { limit: 5_000_000 }, calls: 4 });
@@ -188,7 +227,13 @@ describe('with Bedrock (fake): totals, prices, visibility, budgets', () => {
 
   it('budgets in the answer stream: warning at 80 %, overview only, then 429 budget_exhausted with Retry-After; the translator too', async () => {
     fakes.runtime.script(() => ({ usage: { inputTokens: 400, outputTokens: 100, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 } }));
-    const probe = await startApp({ MODEL_PROVIDER: 'bedrock', HISTORY_TOKEN_BUDGET: '100', RETRIEVE_TOP_K: '1', OVERVIEW_MAX_TOKENS: '200', DETAIL_MAX_TOKENS: '200' });
+    const probe = await startApp({
+      MODEL_PROVIDER: 'bedrock',
+      HISTORY_TOKEN_BUDGET: '100',
+      RETRIEVE_TOP_K: '1',
+      OVERVIEW_MAX_TOKENS: '200',
+      DETAIL_MAX_TOKENS: '200',
+    });
     const estimate = probe.runtime.usage.estimate({ lanes: 1, translation: false, question: KO });
     await probe.close();
     // Room for one full answer (reserved at ≥ 80 %); after its real 1,000 tokens no second full
@@ -196,16 +241,32 @@ describe('with Bedrock (fake): totals, prices, visibility, budgets', () => {
     const limit = estimate.full.tokens + 500;
     expect(estimate.full.tokens / limit).toBeGreaterThan(0.8);
     const dataDir = mkdtempSync(path.join(tmpdir(), 'dualnova-budget-api-'));
-    const app = await startApp({ MODEL_PROVIDER: 'bedrock', HISTORY_TOKEN_BUDGET: '100', RETRIEVE_TOP_K: '1', OVERVIEW_MAX_TOKENS: '200', DETAIL_MAX_TOKENS: '200', DAILY_TOKEN_BUDGET: String(limit), DATA_DIR: dataDir });
+    const app = await startApp({
+      MODEL_PROVIDER: 'bedrock',
+      HISTORY_TOKEN_BUDGET: '100',
+      RETRIEVE_TOP_K: '1',
+      OVERVIEW_MAX_TOKENS: '200',
+      DETAIL_MAX_TOKENS: '200',
+      DAILY_TOKEN_BUDGET: String(limit),
+      DATA_DIR: dataDir,
+    });
     try {
       const first = (await chat(app.url, { message: KO, uiLanguage: 'ko' })).events;
       const meta = first.findIndex((e) => e.event === 'meta');
-      expect(first[meta + 1]).toMatchObject({ event: 'warning', data: { code: 'budget_warning', message: expect.stringMatching(/^Today's token budget of this deployment is \d+% used or reserved/) } });
+      expect(first[meta + 1]).toMatchObject({
+        event: 'warning',
+        data: {
+          code: 'budget_warning',
+          message: expect.stringMatching(/^Today's token budget of this deployment is \d+% used or reserved/),
+        },
+      });
       expect(first.filter((e) => e.event === 'part_end').map((e) => e.data.part)).toEqual(['overview', 'detail']);
 
       // Used now: the first answer's real tokens (2 × 500), far below its estimate; the next full one does not fit.
       const second = (await chat(app.url, { message: KO, uiLanguage: 'ko' })).events;
-      expect(second.find((e) => e.event === 'warning')).toMatchObject({ data: { code: 'budget_degraded', message: expect.stringContaining('this answer is the overview only') } });
+      expect(second.find((e) => e.event === 'warning')).toMatchObject({
+        data: { code: 'budget_degraded', message: expect.stringContaining('this answer is the overview only') },
+      });
       expect(second.filter((e) => e.event === 'part_end').map((e) => e.data.part)).toEqual(['overview']);
       expect(second.some((e) => e.event === 'delta' && e.data.part === 'detail')).toBe(false);
       expect(second.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
@@ -213,9 +274,26 @@ describe('with Bedrock (fake): totals, prices, visibility, budgets', () => {
       expect(stored.messages[1].lanes[0].parts.detail.status).toBe('skipped');
 
       // Fill the day (another deployment's calls would do the same) and ask again.
-      await app.runtime.ledger.record({ conversationId: null, messageId: null, userId: null, purpose: 'overview', lane: 'ko', provider: 'bedrock', modelId: 'us.amazon.nova-micro-v1:0', usage: { inputTokens: limit, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, latencyMs: 1, status: 'complete', costUsd: 0.01, estimated: false });
+      await app.runtime.ledger.record({
+        conversationId: null,
+        messageId: null,
+        userId: null,
+        purpose: 'overview',
+        lane: 'ko',
+        provider: 'bedrock',
+        modelId: 'us.amazon.nova-micro-v1:0',
+        usage: { inputTokens: limit, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
+        latencyMs: 1,
+        status: 'complete',
+        costUsd: 0.01,
+        estimated: false,
+      });
       const before = fakes.runtime.requests.length;
-      const refused = await fetch(`${app.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: KO, uiLanguage: 'ko' }) });
+      const refused = await fetch(`${app.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: KO, uiLanguage: 'ko' }),
+      });
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       const body = (await refused.json()) as { error: { code: string; message: string } };

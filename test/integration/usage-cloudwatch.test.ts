@@ -14,7 +14,15 @@ import { runAlarms } from '../../src/cli/alarms.js';
 import { runUsage } from '../../src/cli/usage.js';
 import type { UsageReport } from '../../src/usage/service.js';
 import { bedrockMetrics, startFakeCloudWatch, type FakeCloudWatch } from '../fakes/cloudwatch.js';
-import { captureIo, setEnv, startAwsFakes, startObservedApp, TEST_CREDENTIALS, type AwsFakes, type ObservedApp } from '../helpers/aws-app.js';
+import {
+  captureIo,
+  setEnv,
+  startAwsFakes,
+  startObservedApp,
+  TEST_CREDENTIALS,
+  type AwsFakes,
+  type ObservedApp,
+} from '../helpers/aws-app.js';
 
 const MICRO = 'us.amazon.nova-micro-v1:0';
 const PRO = 'us.amazon.nova-pro-v1:0';
@@ -25,7 +33,15 @@ let cw: FakeCloudWatch;
 let restoreEnv: () => void;
 
 /** ModelId values in the account: other models first, so the configured ones sit on later pages. */
-const ACCOUNT_MODEL_IDS = ['amazon.titan-text-express-v1', 'anthropic.claude-3-haiku-20240307-v1:0', 'cohere.command-r-v1:0', 'meta.llama3-8b-instruct-v1:0', MICRO, 'amazon.nova-micro-v1:0', PRO];
+const ACCOUNT_MODEL_IDS = [
+  'amazon.titan-text-express-v1',
+  'anthropic.claude-3-haiku-20240307-v1:0',
+  'cohere.command-r-v1:0',
+  'meta.llama3-8b-instruct-v1:0',
+  MICRO,
+  'amazon.nova-micro-v1:0',
+  PRO,
+];
 
 beforeAll(async () => {
   fakes = await startAwsFakes();
@@ -38,8 +54,10 @@ afterAll(async () => {
   await fakes?.close();
 });
 
-const usageOf = async (app: ObservedApp, window = '1h'): Promise<UsageReport> => (await (await fetch(`${app.url}/api/usage?window=${window}`)).json()) as UsageReport;
-const discoveryRequests = () => cw.requestsFor('ListMetrics').filter((r) => (r.body as { MetricName?: string }).MetricName === 'Invocations');
+const usageOf = async (app: ObservedApp, window = '1h'): Promise<UsageReport> =>
+  (await (await fetch(`${app.url}/api/usage?window=${window}`)).json()) as UsageReport;
+const discoveryRequests = () =>
+  cw.requestsFor('ListMetrics').filter((r) => (r.body as { MetricName?: string }).MetricName === 'Invocations');
 
 describe('CloudWatch reader against the fake', () => {
   let app: ObservedApp;
@@ -53,7 +71,12 @@ describe('CloudWatch reader against the fake', () => {
       { metricName: 'OutputTokenCount', dimensions: { ModelId: PRO }, value: 300, timestamp: minutesAgo(10) },
       { metricName: 'CacheReadInputTokenCount', dimensions: { ModelId: PRO }, value: 5000, timestamp: minutesAgo(10) },
       { metricName: 'InvocationThrottles', dimensions: { ModelId: PRO }, value: 2, timestamp: minutesAgo(15) },
-      ...Array.from({ length: 10 }, (_, i) => ({ metricName: 'InvocationLatency', dimensions: { ModelId: PRO }, value: (i + 1) * 100, timestamp: minutesAgo(5 + i) })),
+      ...Array.from({ length: 10 }, (_, i) => ({
+        metricName: 'InvocationLatency',
+        dimensions: { ModelId: PRO },
+        value: (i + 1) * 100,
+        timestamp: minutesAgo(5 + i),
+      })),
       // Three hours ago: in the 24 h and 7 d windows only.
       { metricName: 'InputTokenCount', dimensions: { ModelId: PRO }, value: 10_000, timestamp: minutesAgo(180) },
       // The base id (another caller invoking it directly): counted for the configured Micro.
@@ -79,16 +102,39 @@ describe('CloudWatch reader against the fake', () => {
     await expect.poll(async () => (await usageOf(app)).cloudwatch.state, { timeout: 10_000, interval: 100 }).toBe('ok');
     const gets = cw.requestsFor('GetMetricData');
     expect(gets).toHaveLength(1);
-    const body = gets[0]!.body as { MetricDataQueries: Array<{ Id: string; MetricStat: { Metric: { MetricName: string; Dimensions: Array<{ Value: string }> }; Period: number; Stat: string } }>; StartTime: number; EndTime: number };
+    const body = gets[0]!.body as {
+      MetricDataQueries: Array<{
+        Id: string;
+        MetricStat: { Metric: { MetricName: string; Dimensions: Array<{ Value: string }> }; Period: number; Stat: string };
+      }>;
+      StartTime: number;
+      EndTime: number;
+    };
     // Three ids (Micro profile, Micro base id found by discovery, Pro) × 3 windows × (8 sums + latency avg + p90).
     expect(body.MetricDataQueries).toHaveLength(3 * 3 * 10);
     expect(new Set(body.MetricDataQueries.map((q) => q.Id)).size).toBe(90);
-    expect(new Set(body.MetricDataQueries.map((q) => q.MetricStat.Metric.Dimensions[0]!.Value))).toEqual(new Set([MICRO, 'amazon.nova-micro-v1:0', PRO]));
+    expect(new Set(body.MetricDataQueries.map((q) => q.MetricStat.Metric.Dimensions[0]!.Value))).toEqual(
+      new Set([MICRO, 'amazon.nova-micro-v1:0', PRO]),
+    );
     expect(new Set(body.MetricDataQueries.map((q) => q.MetricStat.Metric.MetricName))).toEqual(
-      new Set(['Invocations', 'InputTokenCount', 'OutputTokenCount', 'CacheReadInputTokenCount', 'CacheWriteInputTokenCount', 'InvocationLatency', 'InvocationThrottles', 'InvocationClientErrors', 'InvocationServerErrors']),
+      new Set([
+        'Invocations',
+        'InputTokenCount',
+        'OutputTokenCount',
+        'CacheReadInputTokenCount',
+        'CacheWriteInputTokenCount',
+        'InvocationLatency',
+        'InvocationThrottles',
+        'InvocationClientErrors',
+        'InvocationServerErrors',
+      ]),
     );
     expect(new Set(body.MetricDataQueries.map((q) => q.MetricStat.Period))).toEqual(new Set([3600, 86_400, 604_800]));
-    expect(body.MetricDataQueries.filter((q) => q.MetricStat.Metric.MetricName === 'InvocationLatency').map((q) => q.MetricStat.Stat).sort()).toEqual([...Array(9).fill('Average'), ...Array(9).fill('p90')]);
+    expect(
+      body.MetricDataQueries.filter((q) => q.MetricStat.Metric.MetricName === 'InvocationLatency')
+        .map((q) => q.MetricStat.Stat)
+        .sort(),
+    ).toEqual([...Array(9).fill('Average'), ...Array(9).fill('p90')]);
     expect(body.EndTime - body.StartTime).toBe(7 * 86_400);
     expect(body.EndTime % 60).toBe(0);
   });
@@ -102,11 +148,28 @@ describe('CloudWatch reader against the fake', () => {
   it('reports each window from its own datapoint, latency as average and p90, other models named but not read', async () => {
     const hour = await usageOf(app, '1h');
     const pro = hour.cloudwatch.byModel.find((m) => m.modelId === PRO);
-    expect(pro).toMatchObject({ configuredModelId: PRO, invocations: 3, inputTokens: 2000, outputTokens: 300, cacheReadInputTokens: 5000, throttles: 2, latencyAvgMs: 550, latencyP90Ms: 900 });
+    expect(pro).toMatchObject({
+      configuredModelId: PRO,
+      invocations: 3,
+      inputTokens: 2000,
+      outputTokens: 300,
+      cacheReadInputTokens: 5000,
+      throttles: 2,
+      latencyAvgMs: 550,
+      latencyP90Ms: 900,
+    });
     // 2,000 × 0.0008 + 300 × 0.0032 + 5,000 × 0.0002 = 1.6 + 0.96 + 1.0 = 3.56 / 1000
     expect(pro?.estimatedCostUsd).toBeCloseTo(0.00356, 9);
-    expect(hour.cloudwatch.byModel.find((m) => m.modelId === 'amazon.nova-micro-v1:0')).toMatchObject({ configuredModelId: MICRO, invocations: 4 });
-    expect(hour.cloudwatch.otherModelIds).toEqual(['amazon.titan-text-express-v1', 'anthropic.claude-3-haiku-20240307-v1:0', 'cohere.command-r-v1:0', 'meta.llama3-8b-instruct-v1:0']);
+    expect(hour.cloudwatch.byModel.find((m) => m.modelId === 'amazon.nova-micro-v1:0')).toMatchObject({
+      configuredModelId: MICRO,
+      invocations: 4,
+    });
+    expect(hour.cloudwatch.otherModelIds).toEqual([
+      'amazon.titan-text-express-v1',
+      'anthropic.claude-3-haiku-20240307-v1:0',
+      'cohere.command-r-v1:0',
+      'meta.llama3-8b-instruct-v1:0',
+    ]);
     const day = await usageOf(app, '24h');
     expect(day.cloudwatch.byModel.find((m) => m.modelId === PRO)?.inputTokens).toBe(12_000);
     // Same snapshot: no new request for another window.
@@ -140,7 +203,11 @@ describe('CloudWatch reader against the fake', () => {
   it('writes one EMF line per ledger row through the log', () => {
     const emf = app.logs().filter((line) => line._aws !== undefined);
     expect(emf.length).toBeGreaterThanOrEqual(2);
-    expect(emf[0]).toMatchObject({ Model: expect.any(String), Purpose: expect.stringMatching(/^(overview|detail)$/), _aws: { CloudWatchMetrics: [{ Namespace: 'Dualnova', Dimensions: [['Model', 'Purpose']] }] } });
+    expect(emf[0]).toMatchObject({
+      Model: expect.any(String),
+      Purpose: expect.stringMatching(/^(overview|detail)$/),
+      _aws: { CloudWatchMetrics: [{ Namespace: 'Dualnova', Dimensions: [['Model', 'Purpose']] }] },
+    });
   });
 });
 
@@ -158,10 +225,18 @@ describe('CloudWatch denied', () => {
       const report = await usageOf(app);
       expect(report.cloudwatch.reason).toBe('CloudWatch metrics unavailable: missing cloudwatch:GetMetricData on the task role');
       expect(report.cloudwatch.byModel).toEqual([]);
-      expect(report.alarms).toMatchObject({ state: 'denied', reason: 'CloudWatch alarms unavailable: missing cloudwatch:DescribeAlarms on the task role', items: [] });
+      expect(report.alarms).toMatchObject({
+        state: 'denied',
+        reason: 'CloudWatch alarms unavailable: missing cloudwatch:DescribeAlarms on the task role',
+        items: [],
+      });
       expect(report.ledger.totals.calls).toBe(2);
       expect(report.ledger.totals.inputTokens).toBeGreaterThan(0);
-      expect(report.reconciliation.find((r) => r.modelId === PRO)).toMatchObject({ status: 'unavailable', ledger: { invocations: 1 }, cloudwatch: null });
+      expect(report.reconciliation.find((r) => r.modelId === PRO)).toMatchObject({
+        status: 'unavailable',
+        ledger: { invocations: 1 },
+        cloudwatch: null,
+      });
       expect(report.reconciliation[0]?.note).toContain('missing cloudwatch:GetMetricData on the task role');
       // Chat never waited on (or called) CloudWatch's data API.
       expect(cw.requestsFor('GetMetricData')).toHaveLength(1);
@@ -184,7 +259,9 @@ describe('dualnova alarms apply | list, and alarm states in /api/usage', () => {
     };
     try {
       const apply = captureIo(env);
-      expect(await runAlarms(['apply', '--sns-topic', TOPIC, '--tokens-per-hour', '250000', '--cost-per-day', '30'], usage, apply.io)).toBe(0);
+      expect(await runAlarms(['apply', '--sns-topic', TOPIC, '--tokens-per-hour', '250000', '--cost-per-day', '30'], usage, apply.io)).toBe(
+        0,
+      );
       const names = [...cw.alarms().keys()].sort();
       expect(names).toEqual([
         'dualnova-cost-per-day',
@@ -197,7 +274,13 @@ describe('dualnova alarms apply | list, and alarm states in /api/usage', () => {
       ]);
       expect(apply.out()).toContain(`created  dualnova-tokens-${PRO}`);
       const tokens = cw.alarms().get(`dualnova-tokens-${PRO}`)!;
-      expect(tokens).toMatchObject({ Threshold: 250000, AlarmActions: [TOPIC], OKActions: [TOPIC], ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+      expect(tokens).toMatchObject({
+        Threshold: 250000,
+        AlarmActions: [TOPIC],
+        OKActions: [TOPIC],
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
       expect((tokens.Metrics as Array<{ Expression?: string }>).at(-1)?.Expression).toBe('FILL(tin, 0) + FILL(tout, 0)');
       expect(cw.alarms().get('dualnova-cost-per-day')).toMatchObject({ Threshold: 30 });
       expect(cw.requestsFor('PutMetricAlarm')).toHaveLength(7);
@@ -206,11 +289,18 @@ describe('dualnova alarms apply | list, and alarm states in /api/usage', () => {
       expect(await runAlarms(['list'], usage, list.io)).toBe(0);
       expect(list.out()).toMatch(new RegExp(`^dualnova-tokens-us\\.amazon\\.nova-pro-v1:0\\s+INSUFFICIENT_DATA`, 'm'));
 
-      cw.setAlarmState(`dualnova-throttles-${PRO}`, 'ALARM', 'Threshold Crossed: 1 datapoint [14.0] was greater than or equal to the threshold (10.0).');
+      cw.setAlarmState(
+        `dualnova-throttles-${PRO}`,
+        'ALARM',
+        'Threshold Crossed: 1 datapoint [14.0] was greater than or equal to the threshold (10.0).',
+      );
       const again = captureIo(env);
       expect(await runAlarms(['list', '--json'], usage, again.io)).toBe(0);
       const listed = JSON.parse(again.out()) as { items: Array<{ name: string; state: string; reason: string }> };
-      expect(listed.items.find((a) => a.name === `dualnova-throttles-${PRO}`)).toMatchObject({ state: 'ALARM', reason: expect.stringContaining('Threshold Crossed') });
+      expect(listed.items.find((a) => a.name === `dualnova-throttles-${PRO}`)).toMatchObject({
+        state: 'ALARM',
+        reason: expect.stringContaining('Threshold Crossed'),
+      });
 
       // The UI's view: the same states from the reader's cache.
       await usageOf(app);
@@ -224,7 +314,18 @@ describe('dualnova alarms apply | list, and alarm states in /api/usage', () => {
       // Another stack's alarm under the same prefix is never pruned.
       const { CloudWatchClient, PutMetricAlarmCommand } = await import('@aws-sdk/client-cloudwatch');
       const client = new CloudWatchClient({ region: 'us-east-1' });
-      await client.send(new PutMetricAlarmCommand({ AlarmName: 'dualnova-prod-service-alb-5xx', MetricName: 'HTTPCode_ELB_5XX_Count', Namespace: 'AWS/ApplicationELB', Statistic: 'Sum', Period: 300, EvaluationPeriods: 1, Threshold: 5, ComparisonOperator: 'GreaterThanOrEqualToThreshold' }));
+      await client.send(
+        new PutMetricAlarmCommand({
+          AlarmName: 'dualnova-prod-service-alb-5xx',
+          MetricName: 'HTTPCode_ELB_5XX_Count',
+          Namespace: 'AWS/ApplicationELB',
+          Statistic: 'Sum',
+          Period: 300,
+          EvaluationPeriods: 1,
+          Threshold: 5,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        }),
+      );
       client.destroy();
       // Apply again with another detail model and --prune: the old model's alarms go.
       const prune = captureIo({ ...env, DETAIL_MODEL_ID: 'us.amazon.nova-premier-v1:0' });
@@ -257,7 +358,9 @@ describe('dualnova alarms apply | list, and alarm states in /api/usage', () => {
     cw.fault('DescribeAlarms', 'access-denied');
     const denied = captureIo(env);
     expect(await runAlarms(['list'], usage, denied.io)).toBe(1);
-    expect(denied.err()).toBe('dualnova: access denied: the role needs cloudwatch:DescribeAlarms on alarms named "dualnova-*" (see dualnova iam-policy).\n');
+    expect(denied.err()).toBe(
+      'dualnova: access denied: the role needs cloudwatch:DescribeAlarms on alarms named "dualnova-*" (see dualnova iam-policy).\n',
+    );
     cw.reset();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -269,7 +372,13 @@ describe('dualnova usage', () => {
     const app = await startObservedApp({ MODEL_PROVIDER: 'bedrock' });
     try {
       await app.chat();
-      const env = { ...process.env, MODEL_PROVIDER: 'bedrock', LOG_LEVEL: 'silent', DATA_DIR: app.runtime.settings.dataDir, DAILY_TOKEN_BUDGET: '2000000' };
+      const env = {
+        ...process.env,
+        MODEL_PROVIDER: 'bedrock',
+        LOG_LEVEL: 'silent',
+        DATA_DIR: app.runtime.settings.dataDir,
+        DAILY_TOKEN_BUDGET: '2000000',
+      };
       const text = captureIo(env);
       expect(await runUsage({ window: '24h', json: false }, text.io)).toBe(0);
       const out = text.out();

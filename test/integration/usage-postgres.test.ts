@@ -42,15 +42,45 @@ describe('usage on PostgreSQL', () => {
   it('records, sums per model and purpose, and totals a conversation', async () => {
     const ledger = new UsageLedger(store.db);
     await ledger.record(entry());
-    await ledger.record(entry({ purpose: 'detail', modelId: 'us.amazon.nova-pro-v1:0', usage: { inputTokens: 1000, outputTokens: 500, cacheReadInputTokens: 2000, cacheWriteInputTokens: 100 }, costUsd: 0.003 }));
-    await ledger.record(entry({ userId: null, conversationId: 'c2', modelId: 'llama', provider: 'openai', costUsd: null, estimated: true, status: 'partial' }));
+    await ledger.record(
+      entry({
+        purpose: 'detail',
+        modelId: 'us.amazon.nova-pro-v1:0',
+        usage: { inputTokens: 1000, outputTokens: 500, cacheReadInputTokens: 2000, cacheWriteInputTokens: 100 },
+        costUsd: 0.003,
+      }),
+    );
+    await ledger.record(
+      entry({
+        userId: null,
+        conversationId: 'c2',
+        modelId: 'llama',
+        provider: 'openai',
+        costUsd: null,
+        estimated: true,
+        status: 'partial',
+      }),
+    );
     const q = new UsageQueries(store.db);
     const now = Date.now();
     const summary = await q.summary({ from: new Date(now - 60_000), to: new Date(now + 60_000) });
-    expect(summary.totals).toMatchObject({ calls: 3, inputTokens: 3000, outputTokens: 700, cacheReadInputTokens: 6000, cacheWriteInputTokens: 100, totalTokens: 9800, unpricedCalls: 1, estimatedCalls: 1 });
+    expect(summary.totals).toMatchObject({
+      calls: 3,
+      inputTokens: 3000,
+      outputTokens: 700,
+      cacheReadInputTokens: 6000,
+      cacheWriteInputTokens: 100,
+      totalTokens: 9800,
+      unpricedCalls: 1,
+      estimatedCalls: 1,
+    });
     expect(summary.totals.costUsd).toBeCloseTo(0.0031, 12);
     expect(typeof summary.totals.calls).toBe('number');
-    expect(summary.byModel.find((m) => m.modelId === 'us.amazon.nova-micro-v1:0')).toMatchObject({ calls: 1, avgLatencyMs: 321, cacheReadShare: 0.6667 });
+    expect(summary.byModel.find((m) => m.modelId === 'us.amazon.nova-micro-v1:0')).toMatchObject({
+      calls: 1,
+      avgLatencyMs: 321,
+      cacheReadShare: 0.6667,
+    });
     // Biggest first: overview 6,200 tokens, detail 3,600.
     expect(summary.byPurpose.map((p) => [p.purpose, p.calls])).toEqual([
       ['overview', 2],

@@ -43,13 +43,29 @@ const reason = async (promise: Promise<unknown>) => {
 
 describe('AlbOidcVerifier', () => {
   const verifier = (fetchImpl: typeof fetch, extra: Partial<ConstructorParameters<typeof AlbOidcVerifier>[0]> = {}) =>
-    new AlbOidcVerifier({ albArn: ARN, keyUrlTemplate: 'https://keys.example/{region}/{kid}', groupsClaim: 'cognito:groups', adminGroups: ['admins'], fetch: fetchImpl, ...extra });
+    new AlbOidcVerifier({
+      albArn: ARN,
+      keyUrlTemplate: 'https://keys.example/{region}/{kid}',
+      groupsClaim: 'cognito:groups',
+      adminGroups: ['admins'],
+      fetch: fetchImpl,
+      ...extra,
+    });
 
   it('fills {region} from the ALB ARN and {kid} (URL-encoded) into the key URL, and reads the claims', async () => {
     const f = fakeFetch(() => new Response(PEM));
-    const principal = await verifier(f.fn).verify(token({ sub: 'u-1', email: 'u@example.com', exp: later(), 'cognito:groups': ['agents', 'admins'] }));
+    const principal = await verifier(f.fn).verify(
+      token({ sub: 'u-1', email: 'u@example.com', exp: later(), 'cognito:groups': ['agents', 'admins'] }),
+    );
     expect(f.urls).toEqual(['https://keys.example/us-west-2/kid-1']);
-    expect(principal).toEqual({ userId: 'u-1', role: 'admin', method: 'alb-oidc', displayName: 'u@example.com', email: 'u@example.com', groups: ['agents', 'admins'] });
+    expect(principal).toEqual({
+      userId: 'u-1',
+      role: 'admin',
+      method: 'alb-oidc',
+      displayName: 'u@example.com',
+      email: 'u@example.com',
+      groups: ['agents', 'admins'],
+    });
   });
 
   it('makes a user listed in ADMIN_EMAILS an admin without any group claim (Cognito userinfo has none)', async () => {
@@ -82,12 +98,20 @@ describe('AlbOidcVerifier', () => {
   });
 
   it('tells an unreachable or broken key endpoint (503) from an unknown key (401)', async () => {
-    expect(await reason(verifier(fakeFetch(() => new Response('nope', { status: 404 })).fn).verify(token({ sub: 'u', exp: later() })))).toBe('unknown_key');
-    expect(await reason(verifier(fakeFetch(() => new Response('x', { status: 500 })).fn).verify(token({ sub: 'u', exp: later() })))).toBe('unavailable');
-    expect(await reason(verifier(fakeFetch(() => new Response('not a pem')).fn).verify(token({ sub: 'u', exp: later() })))).toBe('unavailable');
+    expect(
+      await reason(verifier(fakeFetch(() => new Response('nope', { status: 404 })).fn).verify(token({ sub: 'u', exp: later() }))),
+    ).toBe('unknown_key');
+    expect(await reason(verifier(fakeFetch(() => new Response('x', { status: 500 })).fn).verify(token({ sub: 'u', exp: later() })))).toBe(
+      'unavailable',
+    );
+    expect(await reason(verifier(fakeFetch(() => new Response('not a pem')).fn).verify(token({ sub: 'u', exp: later() })))).toBe(
+      'unavailable',
+    );
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
     expect(await reason(verifier(fakeFetch(() => new Response(rsa)).fn).verify(token({ sub: 'u', exp: later() })))).toBe('unavailable');
-    expect(await reason(verifier(fakeFetch(() => Promise.reject(new TypeError('fetch failed'))).fn).verify(token({ sub: 'u', exp: later() })))).toBe('unavailable');
+    expect(
+      await reason(verifier(fakeFetch(() => Promise.reject(new TypeError('fetch failed'))).fn).verify(token({ sub: 'u', exp: later() }))),
+    ).toBe('unavailable');
   });
 });
 
@@ -135,18 +159,26 @@ describe('API tokens', () => {
     expect(bearerToken('Bearer a b')).toBeNull();
   });
 
-  it('authenticate to token:<name> with the token\'s role; unknown and revoked tokens are refused', async () => {
+  it("authenticate to token:<name> with the token's role; unknown and revoked tokens are refused", async () => {
     const good = generateApiToken();
     const revoked = generateApiToken();
     const touched: string[] = [];
     const auth = tokenAuthenticator({
       findByToken: async (t) =>
-        t === good ? { id: '1', name: 'bot', role: 'admin', revokedAt: null, lastUsedAt: null } : t === revoked ? { id: '2', name: 'old', role: 'agent', revokedAt: '2026-01-01T00:00:00Z', lastUsedAt: null } : undefined,
+        t === good
+          ? { id: '1', name: 'bot', role: 'admin', revokedAt: null, lastUsedAt: null }
+          : t === revoked
+            ? { id: '2', name: 'old', role: 'agent', revokedAt: '2026-01-01T00:00:00Z', lastUsedAt: null }
+            : undefined,
       touch: async (info) => {
         touched.push(info.id);
       },
     });
-    expect(await auth.authenticate({ authorization: `Bearer ${good}` })).toMatchObject({ userId: 'token:bot', role: 'admin', method: 'token' });
+    expect(await auth.authenticate({ authorization: `Bearer ${good}` })).toMatchObject({
+      userId: 'token:bot',
+      role: 'admin',
+      method: 'token',
+    });
     expect(touched).toEqual(['1']);
     expect(await reason(auth.authenticate({ authorization: `Bearer ${revoked}` }))).toBe('revoked');
     expect(await reason(auth.authenticate({ authorization: `Bearer ${generateApiToken()}` }))).toBe('unknown_token');

@@ -19,9 +19,22 @@ import { gate, ScriptedModel, type Step } from '../helpers/scripted-model.js';
 const glossary = loadGlossaryFile(path.resolve('kb/glossary.json'));
 const prompts = new PromptBuilder(glossary);
 const inference = { maxTokens: 100, temperature: 0.3 };
-const doc = (id: string, title: string, content: string): RetrievedDocument => ({ id, title, uri: `kb://${id}`, score: 1, content, excerpt: content.slice(0, 40) });
-const EN = [doc('en/refund.md#1', 'Refund policy', 'Unused Stardust can be refunded within 7 days.'), doc('en/refund.md#2', 'Refund policy', 'Paid Stardust only.')];
-const KO = [doc('ko/refund.md#1', '환불 정책', '사용하지 않은 스타더스트는 7일 안에 환불됩니다.'), doc('en/refund.md#1', 'Refund policy', 'Unused Stardust can be refunded within 7 days.')];
+const doc = (id: string, title: string, content: string): RetrievedDocument => ({
+  id,
+  title,
+  uri: `kb://${id}`,
+  score: 1,
+  content,
+  excerpt: content.slice(0, 40),
+});
+const EN = [
+  doc('en/refund.md#1', 'Refund policy', 'Unused Stardust can be refunded within 7 days.'),
+  doc('en/refund.md#2', 'Refund policy', 'Paid Stardust only.'),
+];
+const KO = [
+  doc('ko/refund.md#1', '환불 정책', '사용하지 않은 스타더스트는 7일 안에 환불됩니다.'),
+  doc('en/refund.md#1', 'Refund policy', 'Unused Stardust can be refunded within 7 days.'),
+];
 
 let dataDir: string;
 let store: Store;
@@ -67,11 +80,21 @@ function service(model: ScriptedModel, retriever: Retriever, extra: Partial<Chat
     conversations: new ConversationRepository(store.db),
     ledger: new UsageLedger(store.db),
     retriever,
-    relay: { models: { overview: { model, modelId: 'fast', inference }, detail: { model, modelId: 'slow', inference } }, prompts, historyTokenBudget: 1000, price: () => 0.25 },
+    relay: {
+      models: { overview: { model, modelId: 'fast', inference }, detail: { model, modelId: 'slow', inference } },
+      prompts,
+      historyTokenBudget: 1000,
+      price: () => 0.25,
+    },
     staffLanguage: 'ko',
     retrieveTopK: 4,
     logger: createLogger('silent'),
-    questionTranslator: new QuestionTranslator({ model: { model, modelId: 'fast' }, prompts: () => prompts, timeoutMs: 2000, price: () => 0.125 }),
+    questionTranslator: new QuestionTranslator({
+      model: { model, modelId: 'fast' },
+      prompts: () => prompts,
+      timeoutMs: 2000,
+      price: () => 0.125,
+    }),
     glossary: () => glossary,
     ...extra,
   });
@@ -79,7 +102,9 @@ function service(model: ScriptedModel, retriever: Retriever, extra: Partial<Chat
 
 async function ask(chat: ChatService, message: string, answerLanguage: 'auto' | 'ko' | 'en' = 'auto') {
   const events: ChatEvent[] = [];
-  await chat.answer({ message, uiLanguage: 'en', answerLanguage, userId: null, signal: new AbortController().signal }, (event) => events.push(event));
+  await chat.answer({ message, uiLanguage: 'en', answerLanguage, userId: null, signal: new AbortController().signal }, (event) =>
+    events.push(event),
+  );
   return events;
 }
 
@@ -92,7 +117,16 @@ describe('bilingual answers (ChatService)', () => {
     const retriever = recordingRetriever((query) => (/[가-힣]/u.test(query) ? KO : EN));
     const chat = service(model, retriever);
     const events: ChatEvent[] = [];
-    const run = chat.answer({ message: 'How do I get a Stardust refund?', uiLanguage: 'en', answerLanguage: 'auto', userId: null, signal: new AbortController().signal }, (e) => events.push(e));
+    const run = chat.answer(
+      {
+        message: 'How do I get a Stardust refund?',
+        uiLanguage: 'en',
+        answerLanguage: 'auto',
+        userId: null,
+        signal: new AbortController().signal,
+      },
+      (e) => events.push(e),
+    );
     await new Promise((r) => setTimeout(r, 30));
     // The original search ran while the translation was still pending; nothing was sent yet.
     expect(retriever.searches.map((s) => s.query)).toEqual(['How do I get a Stardust refund?']);
@@ -103,15 +137,31 @@ describe('bilingual answers (ChatService)', () => {
     expect(retriever.searches.map((s) => s.query)).toEqual(['How do I get a Stardust refund?', '스타더스트 환불은 어떻게 하나요?']);
     expect(events[0]).toMatchObject({
       event: 'meta',
-      data: { detectedLanguage: 'en', translatedQuestion: '스타더스트 환불은 어떻게 하나요?', lanes: [{ lane: 'ko', role: 'staff' }, { lane: 'en', role: 'customer' }] },
+      data: {
+        detectedLanguage: 'en',
+        translatedQuestion: '스타더스트 환불은 어떻게 하나요?',
+        lanes: [
+          { lane: 'ko', role: 'staff' },
+          { lane: 'en', role: 'customer' },
+        ],
+      },
     });
     const references = events.find((e) => e.event === 'references');
-    expect(references?.event === 'references' && references.data.documents.map((d) => d.id)).toEqual(['en/refund.md#1', 'ko/refund.md#1', 'en/refund.md#2']);
+    expect(references?.event === 'references' && references.data.documents.map((d) => d.id)).toEqual([
+      'en/refund.md#1',
+      'ko/refund.md#1',
+      'en/refund.md#2',
+    ]);
 
     // Five model calls: the translation, then four relay parts started together.
     expect(model.calls).toHaveLength(5);
     const relayCalls = model.calls.filter((c) => c.request.context !== undefined);
-    expect(relayCalls.map((c) => `${c.request.context?.language}.${c.request.context?.part}`).sort()).toEqual(['en.detail', 'en.overview', 'ko.detail', 'ko.overview']);
+    expect(relayCalls.map((c) => `${c.request.context?.language}.${c.request.context?.part}`).sort()).toEqual([
+      'en.detail',
+      'en.overview',
+      'ko.detail',
+      'ko.overview',
+    ]);
     // Each lane's prompt names the glossary terms in its own language.
     const koPrompt = relayCalls.find((c) => c.request.context?.language === 'ko')?.request.dynamicSystem ?? '';
     const enPrompt = relayCalls.find((c) => c.request.context?.language === 'en')?.request.dynamicSystem ?? '';
@@ -124,9 +174,18 @@ describe('bilingual answers (ChatService)', () => {
     // Four parts at 0.25 plus the translation at 0.125.
     expect(done?.event === 'done' && done.data.costUsd).toBe(1.125);
     const meta = events[0]?.event === 'meta' ? events[0].data : undefined;
-    const rows = await store.db.selectFrom('usage').selectAll().where('message_id', '=', meta?.messageId ?? '').execute();
+    const rows = await store.db
+      .selectFrom('usage')
+      .selectAll()
+      .where('message_id', '=', meta?.messageId ?? '')
+      .execute();
     expect(rows.map((r) => r.purpose).sort()).toEqual(['detail', 'detail', 'overview', 'overview', 'translate-question']);
-    expect(rows.find((r) => r.purpose === 'translate-question')).toMatchObject({ lane: 'ko', model_id: 'fast', status: 'complete', cost_usd: 0.125 });
+    expect(rows.find((r) => r.purpose === 'translate-question')).toMatchObject({
+      lane: 'ko',
+      model_id: 'fast',
+      status: 'complete',
+      cost_usd: 0.125,
+    });
     const stored = await new ConversationRepository(store.db).findMessage(meta?.messageId ?? '');
     expect(stored?.translatedQuestion).toBe('스타더스트 환불은 어떻게 하나요?');
   });
@@ -137,7 +196,10 @@ describe('bilingual answers (ChatService)', () => {
     const events = await ask(service(model, retriever), 'How do I get a Stardust refund?');
     expect(events[0]?.event).toBe('meta');
     expect(events[0]?.event === 'meta' && events[0].data.translatedQuestion).toBeUndefined();
-    expect(warnings(events)).toContainEqual({ code: 'translation_failed', message: 'Translation failed: Bedrock is throttling calls to fast. Answering from the original question only.' });
+    expect(warnings(events)).toContainEqual({
+      code: 'translation_failed',
+      message: 'Translation failed: Bedrock is throttling calls to fast. Answering from the original question only.',
+    });
     expect(retriever.searches).toHaveLength(1);
     expect(events.filter((e) => e.event === 'part_end')).toHaveLength(4);
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
@@ -146,9 +208,18 @@ describe('bilingual answers (ChatService)', () => {
   it('does not wait longer than the translation timeout', async () => {
     const never = gate();
     const model = new ScriptedModel(languageScript([{ wait: never.promise }, 'late']));
-    const chat = service(model, recordingRetriever(() => EN), {
-      questionTranslator: new QuestionTranslator({ model: { model, modelId: 'fast' }, prompts: () => prompts, timeoutMs: 40, price: () => 0 }),
-    });
+    const chat = service(
+      model,
+      recordingRetriever(() => EN),
+      {
+        questionTranslator: new QuestionTranslator({
+          model: { model, modelId: 'fast' },
+          prompts: () => prompts,
+          timeoutMs: 40,
+          price: () => 0,
+        }),
+      },
+    );
     const started = performance.now();
     const events = await ask(chat, 'How do I get a Stardust refund?');
     expect(performance.now() - started).toBeLessThan(1000);
@@ -160,14 +231,26 @@ describe('bilingual answers (ChatService)', () => {
     const model = new ScriptedModel(languageScript(['환불 방법']));
     const retriever = recordingRetriever((query) => (query === '환불 방법' ? new RetrievalError('unavailable', 'The index is busy.') : EN));
     const events = await ask(service(model, retriever), 'How do refunds work?');
-    expect(warnings(events)).toContainEqual({ code: 'retrieval_partial', message: 'The search with the translated question failed (The index is busy.); answering from the other search only.' });
+    expect(warnings(events)).toContainEqual({
+      code: 'retrieval_partial',
+      message: 'The search with the translated question failed (The index is busy.); answering from the other search only.',
+    });
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
   });
 
   it('fails clearly (not "no documents") when every search fails', async () => {
     const model = new ScriptedModel(languageScript(['환불 방법']));
-    const events = await ask(service(model, recordingRetriever(() => new RetrievalError('denied', 'Access denied to the knowledge base.'))), 'How do refunds work?');
-    expect(events.find((e) => e.event === 'error')).toEqual({ event: 'error', data: { code: 'retrieval_denied', message: 'Access denied to the knowledge base.' } });
+    const events = await ask(
+      service(
+        model,
+        recordingRetriever(() => new RetrievalError('denied', 'Access denied to the knowledge base.')),
+      ),
+      'How do refunds work?',
+    );
+    expect(events.find((e) => e.event === 'error')).toEqual({
+      event: 'error',
+      data: { code: 'retrieval_denied', message: 'Access denied to the knowledge base.' },
+    });
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'failed' } });
   });
 
@@ -177,7 +260,16 @@ describe('bilingual answers (ChatService)', () => {
     const events = await ask(service(model, retriever), '스타더스트 환불 되나요?', 'en');
     expect(model.calls.every((c) => c.request.context !== undefined)).toBe(true);
     expect(retriever.searches).toHaveLength(1);
-    expect(events[0]).toMatchObject({ event: 'meta', data: { detectedLanguage: 'ko', lanes: [{ lane: 'ko', role: 'staff' }, { lane: 'en', role: 'customer' }] } });
+    expect(events[0]).toMatchObject({
+      event: 'meta',
+      data: {
+        detectedLanguage: 'ko',
+        lanes: [
+          { lane: 'ko', role: 'staff' },
+          { lane: 'en', role: 'customer' },
+        ],
+      },
+    });
   });
 
   it('warns after a part whose glossary names are wrong, with the terms', async () => {
@@ -188,7 +280,13 @@ describe('bilingual answers (ChatService)', () => {
         en: ['Unused Stardust can be refunded within 7 days.'],
       }),
     );
-    const events = await ask(service(model, recordingRetriever(() => EN)), 'Can I get a refund for Stardust?');
+    const events = await ask(
+      service(
+        model,
+        recordingRetriever(() => EN),
+      ),
+      'Can I get a refund for Stardust?',
+    );
     const mismatch = warnings(events).filter((w) => w.code === 'glossary_mismatch');
     expect(mismatch).toEqual([
       {
@@ -205,11 +303,23 @@ describe('bilingual answers (ChatService)', () => {
   });
 
   it('keeps the staff lane complete when the customer lane fails', async () => {
-    const model = new ScriptedModel(languageScript(['환불'], { en: [{ fail: new ModelError('unavailable', 'Bedrock could not complete the answer.') }] }));
-    const events = await ask(service(model, recordingRetriever(() => EN)), 'How do refunds work?');
+    const model = new ScriptedModel(
+      languageScript(['환불'], { en: [{ fail: new ModelError('unavailable', 'Bedrock could not complete the answer.') }] }),
+    );
+    const events = await ask(
+      service(
+        model,
+        recordingRetriever(() => EN),
+      ),
+      'How do refunds work?',
+    );
     const ends = events.flatMap((e) => (e.event === 'part_end' ? [`${e.data.lane}.${e.data.part}:${e.data.status}`] : []));
     expect(ends.sort()).toEqual(['en.detail:failed', 'en.overview:failed', 'ko.detail:complete', 'ko.overview:complete']);
-    expect(warnings(events).filter((w) => w.code === 'part_failed').map((w) => [w.lane, w.part])).toEqual([
+    expect(
+      warnings(events)
+        .filter((w) => w.code === 'part_failed')
+        .map((w) => [w.lane, w.part]),
+    ).toEqual([
       ['en', 'overview'],
       ['en', 'detail'],
     ]);
@@ -228,7 +338,8 @@ describe('offline lanes: passages in each lane language', () => {
 
   it('uses own-language passages, then same-topic documents, then says it quotes another language', async () => {
     const koPassage = doc('ko/refund.md#2', '환불 정책', '스타더스트 환불은 결제 후 7일 이내에 가능합니다.');
-    const retrieve = async (query: string) => (query.includes('환불') || query.includes('스타더스트') ? [koPassage, EN[0] as RetrievedDocument] : []);
+    const retrieve = async (query: string) =>
+      query.includes('환불') || query.includes('스타더스트') ? [koPassage, EN[0] as RetrievedDocument] : [];
     const result = await documentsPerLane({
       lanes: ['ko', 'en', 'ja'],
       question: 'Can I get a refund for Stardust?',
@@ -250,7 +361,11 @@ describe('offline lanes: passages in each lane language', () => {
   it('answers each lane from its own language offline and says translation needs a model', async () => {
     const model = new ScriptedModel(languageScript(['never']));
     const mixed = [EN[0] as RetrievedDocument, doc('ko/refund.md#1', '환불 정책', '사용하지 않은 스타더스트는 7일 안에 환불됩니다.')];
-    const chat = service(model, recordingRetriever(() => mixed), { questionTranslator: undefined, offline: { reason: 'offline mode has no model that can translate' } });
+    const chat = service(
+      model,
+      recordingRetriever(() => mixed),
+      { questionTranslator: undefined, offline: { reason: 'offline mode has no model that can translate' } },
+    );
     const events = await ask(chat, 'Can I get a refund for Stardust?');
     expect(warnings(events)[0]?.code).toBe('translation_unavailable');
     expect(warnings(events)[0]?.message).toMatch(/^Nothing was translated: offline mode has no model that can translate\./);

@@ -12,15 +12,34 @@ const small: Glossary = {
   game: 'Starfall Chronicles',
   version: '1',
   entries: [
-    { id: 'stardust', category: 'item', names: { ko: '스타더스트', en: 'Stardust' }, aliases: { ko: ['별가루'], en: ['SD'] }, description: 'Premium currency.' },
-    { id: 'aria', category: 'character', names: { ko: '아리아', en: 'Aria', ja: 'アリア' }, aliases: { ko: ['아리'], en: ['Ari'] }, description: '' },
+    {
+      id: 'stardust',
+      category: 'item',
+      names: { ko: '스타더스트', en: 'Stardust' },
+      aliases: { ko: ['별가루'], en: ['SD'] },
+      description: 'Premium currency.',
+    },
+    {
+      id: 'aria',
+      category: 'character',
+      names: { ko: '아리아', en: 'Aria', ja: 'アリア' },
+      aliases: { ko: ['아리'], en: ['Ari'] },
+      description: '',
+    },
     { id: 'refund', category: 'cs-term', names: { ko: '환불', en: 'refund' }, aliases: {}, description: '' },
     { id: 'gold', category: 'item', names: { ko: '골드', en: 'Gold' }, aliases: {}, description: '' },
   ],
 };
 
 const check = (answerText: string, language: 'ko' | 'en' | 'ja', reportMissing = true, documents: string[] = []) =>
-  checkAnswerGlossary({ glossary: small, question: 'Can I get a refund for Stardust I bought for Aria?', documents, answerText, language, reportMissing });
+  checkAnswerGlossary({
+    glossary: small,
+    question: 'Can I get a refund for Stardust I bought for Aria?',
+    documents,
+    answerText,
+    language,
+    reportMissing,
+  });
 
 describe('glossary consistency of an answer', () => {
   it('finds nothing wrong when every canonical name is used', () => {
@@ -68,7 +87,9 @@ describe('glossary consistency of an answer', () => {
       { term: 'stardust', expected: '스타더스트', found: 'Stardust', foundLanguage: 'en' },
       { term: 'aria', expected: '아리아' },
     ]);
-    expect(detail?.message).toBe('The Korean detailed answer does not follow the glossary: "Stardust" should be "스타더스트"; "아리아" is not named.');
+    expect(detail?.message).toBe(
+      'The Korean detailed answer does not follow the glossary: "Stardust" should be "스타더스트"; "아리아" is not named.',
+    );
     // Lanes are independent; skipped parts are not checked.
     expect(checker.partEnded({ lane: 'en', part: 'overview', text: '', skip: true })).toBeNull();
     expect(checker.partEnded({ lane: 'en', part: 'detail', text: 'Unused Stardust for Aria can be refunded.', skip: false })).toBeNull();

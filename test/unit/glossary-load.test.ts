@@ -31,10 +31,18 @@ describe('the shipped glossary', () => {
 
 describe('validateGlossary problems name the entry and field', () => {
   it('accepts a minimal glossary and fills in defaults', () => {
-    const result = validateGlossary({ game: 'G', version: '1', entries: [{ id: 'gold', category: 'item', names: { ko: '골드', en: 'Gold' } }] });
+    const result = validateGlossary({
+      game: 'G',
+      version: '1',
+      entries: [{ id: 'gold', category: 'item', names: { ko: '골드', en: 'Gold' } }],
+    });
     expect(result).toEqual({
       ok: true,
-      glossary: { game: 'G', version: '1', entries: [{ id: 'gold', category: 'item', names: { ko: '골드', en: 'Gold' }, aliases: {}, description: '' }] },
+      glossary: {
+        game: 'G',
+        version: '1',
+        entries: [{ id: 'gold', category: 'item', names: { ko: '골드', en: 'Gold' }, aliases: {}, description: '' }],
+      },
     });
   });
 
@@ -42,7 +50,10 @@ describe('validateGlossary problems name the entry and field', () => {
     const problems = problemsOf({
       game: 'G',
       version: '1',
-      entries: [entry('star-shard', '별의 파편', 'Star Shard', { aliases: { ko: ['파편'] } }), entry('aether-core', '에테르 코어', 'Aether Core', { aliases: { ko: ['파 편'], en: ['core'] } })],
+      entries: [
+        entry('star-shard', '별의 파편', 'Star Shard', { aliases: { ko: ['파편'] } }),
+        entry('aether-core', '에테르 코어', 'Aether Core', { aliases: { ko: ['파 편'], en: ['core'] } }),
+      ],
     });
     expect(problems).toEqual([
       'entries[1] (id "aether-core") aliases.ko[0]: "파 편" is already used by entries[0] (id "star-shard") aliases.ko[0]',
@@ -81,7 +92,9 @@ describe('validateGlossary problems name the entry and field', () => {
 
   it('reports unknown keys, bad ids and a bad top level', () => {
     expect(problemsOf({ game: '', version: '1', entries: [] })).toEqual(['game: must not be empty']);
-    expect(problemsOf({ game: 'G', version: '1', entries: [entry('Bad Id', '가', 'A')] })[0]).toMatch(/^entries\[0\] \(id "Bad Id"\) id: must be lower-case/u);
+    expect(problemsOf({ game: 'G', version: '1', entries: [entry('Bad Id', '가', 'A')] })[0]).toMatch(
+      /^entries\[0\] \(id "Bad Id"\) id: must be lower-case/u,
+    );
     expect(problemsOf({ game: 'G', version: '1', entries: [entry('a', '가', 'A', { names: { ko: '가', en: 'A', fr: 'A' } })] })[0]).toMatch(
       /^entries\[0\] \(id "a"\) names: Unrecognized key/u,
     );
@@ -116,7 +129,10 @@ describe('loadGlossaryFile', () => {
 
   it('collects every problem of a file at once', () => {
     const file = path.join(dir, 'many.json');
-    writeFileSync(file, JSON.stringify({ game: 'G', version: '1', entries: [entry('a', '', 'A'), entry('b', '비', 'A', { category: 'x' })] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ game: 'G', version: '1', entries: [entry('a', '', 'A'), entry('b', '비', 'A', { category: 'x' })] }),
+    );
     expect(() => loadGlossaryFile(file)).toThrow(GlossaryError);
     try {
       loadGlossaryFile(file);

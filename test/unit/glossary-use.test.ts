@@ -13,8 +13,20 @@ const small: Glossary = {
   game: 'Starfall Chronicles',
   version: '1',
   entries: [
-    { id: 'stardust', category: 'item', names: { ko: '스타더스트', en: 'Stardust' }, aliases: { ko: ['별가루'], en: ['SD'] }, description: 'Premium currency.' },
-    { id: 'aria', category: 'character', names: { ko: '아리아', en: 'Aria', ja: 'アリア' }, aliases: { ko: ['아리'], en: ['Ari'] }, description: 'Ranged damage dealer.' },
+    {
+      id: 'stardust',
+      category: 'item',
+      names: { ko: '스타더스트', en: 'Stardust' },
+      aliases: { ko: ['별가루'], en: ['SD'] },
+      description: 'Premium currency.',
+    },
+    {
+      id: 'aria',
+      category: 'character',
+      names: { ko: '아리아', en: 'Aria', ja: 'アリア' },
+      aliases: { ko: ['아리'], en: ['Ari'] },
+      description: 'Ranged damage dealer.',
+    },
     { id: 'refund', category: 'cs-term', names: { ko: '환불', en: 'refund' }, aliases: {}, description: '' },
   ],
 };
@@ -55,9 +67,7 @@ describe('findGlossaryTerms', () => {
 
   it('is case-insensitive with word boundaries for Latin and substring for Hangul', () => {
     expect(findGlossaryTerms(small, 'ARIA and stardust').map((m) => m.matched)).toEqual(['ARIA', 'stardust']);
-    expect(findGlossaryTerms(small, 'Ariadne arrived; aria’s bow')).toEqual([
-      expect.objectContaining({ matched: 'aria’s', term: 'Aria' }),
-    ]);
+    expect(findGlossaryTerms(small, 'Ariadne arrived; aria’s bow')).toEqual([expect.objectContaining({ matched: 'aria’s', term: 'Aria' })]);
     expect(findGlossaryTerms(small, 'Aria의 활, 스타더스트를')).toHaveLength(2);
     expect(findGlossaryTerms(small, 'refunds were refunded').map((m) => m.matched)).toEqual(['refunds']);
   });
@@ -87,19 +97,34 @@ describe('checkGlossaryConsistency', () => {
 
   it('passes an answer that uses every canonical name', () => {
     expect(
-      checkGlossaryConsistency({ glossary: small, sourceText: source, answerText: 'Aria can get a refund for unused Stardust.', language: 'en' }),
+      checkGlossaryConsistency({
+        glossary: small,
+        sourceText: source,
+        answerText: 'Aria can get a refund for unused Stardust.',
+        language: 'en',
+      }),
     ).toEqual([]);
   });
 
   it('reports a missing name', () => {
     expect(
-      checkGlossaryConsistency({ glossary: small, sourceText: source, answerText: 'Aria can get her money back for unused Stardust.', language: 'en' }),
+      checkGlossaryConsistency({
+        glossary: small,
+        sourceText: source,
+        answerText: 'Aria can get her money back for unused Stardust.',
+        language: 'en',
+      }),
     ).toEqual([{ term: 'refund', expected: 'refund' }]);
   });
 
   it('reports a wrong alias: another language’s name or a non-canonical alias', () => {
     expect(
-      checkGlossaryConsistency({ glossary: small, sourceText: source, answerText: '아리아는 남은 Stardust를 환불받을 수 있습니다.', language: 'ko' }),
+      checkGlossaryConsistency({
+        glossary: small,
+        sourceText: source,
+        answerText: '아리아는 남은 Stardust를 환불받을 수 있습니다.',
+        language: 'ko',
+      }),
     ).toEqual([{ term: 'stardust', expected: '스타더스트', found: 'Stardust', foundLanguage: 'en' }]);
     expect(
       checkGlossaryConsistency({ glossary: small, sourceText: source, answerText: 'Ari can get a refund for unused SD.', language: 'en' }),
@@ -110,14 +135,19 @@ describe('checkGlossaryConsistency', () => {
   });
 
   it('skips entries without a name in the answer language', () => {
-    expect(
-      checkGlossaryConsistency({ glossary: small, sourceText: source, answerText: 'アリアは返金できます。', language: 'ja' }),
-    ).toEqual([]);
+    expect(checkGlossaryConsistency({ glossary: small, sourceText: source, answerText: 'アリアは返金できます。', language: 'ja' })).toEqual(
+      [],
+    );
   });
 
   it('accepts a canonical name inside a longer term of another entry', () => {
     expect(
-      checkGlossaryConsistency({ glossary, sourceText: '레이드 입장권', answerText: '잿빛 왕좌 레이드 입장권은 돌려드립니다.', language: 'ko' }),
+      checkGlossaryConsistency({
+        glossary,
+        sourceText: '레이드 입장권',
+        answerText: '잿빛 왕좌 레이드 입장권은 돌려드립니다.',
+        language: 'ko',
+      }),
     ).toEqual([]);
   });
 });

@@ -15,7 +15,15 @@ describe('conversation history for Converse', () => {
       'q4',
       10_000,
     );
-    expect(turns.map((t) => `${t.role}:${t.text}`)).toEqual(['user:q1', 'assistant:a1', 'user:q2', 'assistant:a2', 'user:q3', 'assistant:a3', 'user:q4']);
+    expect(turns.map((t) => `${t.role}:${t.text}`)).toEqual([
+      'user:q1',
+      'assistant:a1',
+      'user:q2',
+      'assistant:a2',
+      'user:q3',
+      'assistant:a3',
+      'user:q4',
+    ]);
   });
 
   it('never sends two user turns in a row, even after a failed answer', () => {

@@ -116,7 +116,34 @@ describe('FTS5 search with the tokenizer', () => {
   });
 
   it('never produces an invalid query from random input', () => {
-    const alphabet = ['"', "'", '*', '(', ')', ':', '^', '-', '+', '{', '}', ' ', 'AND', 'OR', 'NOT', 'NEAR', '환', '불', 'a', 'Z', '9', '🎮', '\n', '\\', ',', '.'];
+    const alphabet = [
+      '"',
+      "'",
+      '*',
+      '(',
+      ')',
+      ':',
+      '^',
+      '-',
+      '+',
+      '{',
+      '}',
+      ' ',
+      'AND',
+      'OR',
+      'NOT',
+      'NEAR',
+      '환',
+      '불',
+      'a',
+      'Z',
+      '9',
+      '🎮',
+      '\n',
+      '\\',
+      ',',
+      '.',
+    ];
     let seed = 42;
     const random = (): number => {
       seed = (seed * 1103515245 + 12345) % 2147483648;

@@ -31,7 +31,7 @@ const TABLE: [string, Language, string][] = [
   ['Order #A1234-5678 was charged twice, can you help?', 'en', 'order numbers ignored'],
   ["I can't log in since the 2.3.1 patch", 'en', 'versions ignored'],
   ['Pourquoi mon compte est bloqué?', 'en', 'other Latin-script languages map to en'],
-  ['I bought Stardust but didn\'t receive it, 도와주세요', 'en', 'mostly English, Korean plea at the end'],
+  ["I bought Stardust but didn't receive it, 도와주세요", 'en', 'mostly English, Korean plea at the end'],
   // Japanese
   ['アリアのスキンを返金してください', 'ja', 'kana + kanji'],
   ['返金したいです', 'ja', 'kanji + hiragana'],

@@ -53,9 +53,7 @@ describe('bedrockError', () => {
     expect(bedrockError(sdkError('AbortError', 'Request aborted'), { modelId }).code).toBe('cancelled');
     const controller = new AbortController();
     controller.abort();
-    expect(bedrockError(sdkError('InternalServerException', 'x', 500), { modelId, signal: controller.signal }).code).toBe(
-      'cancelled',
-    );
+    expect(bedrockError(sdkError('InternalServerException', 'x', 500), { modelId, signal: controller.signal }).code).toBe('cancelled');
   });
 
   it('carries partial usage', () => {
@@ -66,7 +64,10 @@ describe('bedrockError', () => {
   it('turns the on-demand ValidationException into a profile hint for the client region', () => {
     const message =
       'Invocation of model ID amazon.nova-pro-v1:0 with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.';
-    const error = bedrockError(sdkError('ValidationException', message, 400), { modelId: 'amazon.nova-pro-v1:0', region: 'ap-northeast-2' });
+    const error = bedrockError(sdkError('ValidationException', message, 400), {
+      modelId: 'amazon.nova-pro-v1:0',
+      region: 'ap-northeast-2',
+    });
     expect(error.code).toBe('invalid_request');
     expect(error.message).toContain('apac.amazon.nova-pro-v1:0');
     expect(error.message).toMatch(/inference profile/);

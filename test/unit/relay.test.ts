@@ -7,7 +7,14 @@ import { runRelay } from '../../src/relay/relay.js';
 import type { RelayEvent, RelayModels } from '../../src/relay/types.js';
 import { gate, ScriptedModel, type Step } from '../helpers/scripted-model.js';
 
-const doc: RetrievedDocument = { id: 'refund.md#1', title: 'Refunds', uri: 'kb://refund.md', score: 3, content: 'Refunds within 7 days.', excerpt: 'Refunds within 7 days.' };
+const doc: RetrievedDocument = {
+  id: 'refund.md#1',
+  title: 'Refunds',
+  uri: 'kb://refund.md',
+  score: 3,
+  content: 'Refunds within 7 days.',
+  excerpt: 'Refunds within 7 days.',
+};
 const inference = { maxTokens: 100, temperature: 0.3 };
 
 function relayWith(model: ScriptedModel): RelayModels {
@@ -23,10 +30,22 @@ function byPart(scripts: { overview: Step[]; detail: Step[] }) {
 }
 
 function summarize(events: RelayEvent[]): string[] {
-  return events.map((e) => (e.type === 'delta' ? `${e.lane}.${e.part}:${e.text}` : e.type === 'part_end' ? `${e.result.lane}.${e.result.part}:end(${e.result.status})` : `warning:${e.part ?? ''}`));
+  return events.map((e) =>
+    e.type === 'delta'
+      ? `${e.lane}.${e.part}:${e.text}`
+      : e.type === 'part_end'
+        ? `${e.result.lane}.${e.result.part}:end(${e.result.status})`
+        : `warning:${e.part ?? ''}`,
+  );
 }
 
-const request = (signal = new AbortController().signal) => ({ lanes: planLanes('ko', 'ko'), question: '환불 되나요?', history: [], documents: [doc], signal });
+const request = (signal = new AbortController().signal) => ({
+  lanes: planLanes('ko', 'ko'),
+  question: '환불 되나요?',
+  history: [],
+  documents: [doc],
+  signal,
+});
 
 describe('relay', () => {
   it('streams the overview first, holds the detail, flushes it at once, then streams it live', async () => {
@@ -52,7 +71,14 @@ describe('relay', () => {
     expect(summarize(events)).toEqual(['ko.overview:O1 ']);
     overviewGate.open();
     await run;
-    expect(summarize(events)).toEqual(['ko.overview:O1 ', 'ko.overview:O2', 'ko.overview:end(complete)', 'ko.detail:D1 D2 ', 'ko.detail:D3', 'ko.detail:end(complete)']);
+    expect(summarize(events)).toEqual([
+      'ko.overview:O1 ',
+      'ko.overview:O2',
+      'ko.overview:end(complete)',
+      'ko.detail:D1 D2 ',
+      'ko.detail:D3',
+      'ko.detail:end(complete)',
+    ]);
     expect(model.calls).toHaveLength(2);
   });
 
@@ -81,7 +107,13 @@ describe('relay', () => {
     const events: RelayEvent[] = [];
     const model = new ScriptedModel(byPart({ overview: ['O', { fail: new ModelError('throttled', 'Too many requests') }], detail: ['D'] }));
     const parts = await runRelay(request(), deps(model), (e) => events.push(e));
-    expect(summarize(events)).toEqual(['ko.overview:O', 'warning:overview', 'ko.overview:end(partial)', 'ko.detail:D', 'ko.detail:end(complete)']);
+    expect(summarize(events)).toEqual([
+      'ko.overview:O',
+      'warning:overview',
+      'ko.overview:end(partial)',
+      'ko.detail:D',
+      'ko.detail:end(complete)',
+    ]);
     const overview = parts.find((p) => p.part === 'overview');
     expect(overview?.error?.code).toBe('model_throttled');
     expect(overview?.text).toBe('O');
@@ -92,7 +124,11 @@ describe('relay', () => {
     const model = new ScriptedModel(byPart({ overview: ['O'], detail: [{ fail: new ModelError('denied', 'Access denied') }] }));
     await runRelay(request(), deps(model), (e) => events.push(e));
     const ordered = summarize(events);
-    expect(ordered.filter((e) => !e.startsWith('warning'))).toEqual(['ko.overview:O', 'ko.overview:end(complete)', 'ko.detail:end(failed)']);
+    expect(ordered.filter((e) => !e.startsWith('warning'))).toEqual([
+      'ko.overview:O',
+      'ko.overview:end(complete)',
+      'ko.detail:end(failed)',
+    ]);
     expect(ordered.filter((e) => e === 'warning:detail')).toHaveLength(1);
   });
 
@@ -121,7 +157,9 @@ describe('relay', () => {
   });
 
   it('runs two lanes with all four calls concurrent and a failing lane isolated', async () => {
-    const model = new ScriptedModel((req) => (req.context?.language === 'en' ? [{ fail: new ModelError('unavailable', 'down') }] : [`${req.context?.part}`]));
+    const model = new ScriptedModel((req) =>
+      req.context?.language === 'en' ? [{ fail: new ModelError('unavailable', 'down') }] : [`${req.context?.part}`],
+    );
     const events: RelayEvent[] = [];
     const parts = await runRelay({ ...request(), lanes: planLanes('en', 'ko') }, deps(model), (e) => events.push(e));
     expect(model.calls).toHaveLength(4);

@@ -25,7 +25,13 @@ describe('security settings', () => {
       adminGroups: ['dualnova-admins'],
       adminEmails: [],
     });
-    expect(s.limits).toEqual({ userPerMinute: 30, ipPerMinute: 300, concurrentStreamsPerUser: 3, bodyLimitBytes: 65_536, maxHeaderBytes: 16_384 });
+    expect(s.limits).toEqual({
+      userPerMinute: 30,
+      ipPerMinute: 300,
+      concurrentStreamsPerUser: 3,
+      bodyLimitBytes: 65_536,
+      maxHeaderBytes: 16_384,
+    });
     expect(s.shutdownGraceSeconds).toBe(25);
     expect(s.trustProxy).toBe(false);
     expect(s.databaseUrl).toBeUndefined();
@@ -33,7 +39,14 @@ describe('security settings', () => {
 
   it('reads modes, groups, limits and booleans', () => {
     const s = loadSettings({
-      env: { AUTH_MODE: 'token', ALLOW_ANONYMOUS: 'TRUE', ADMIN_GROUPS: ' leads , admins ,', RATE_LIMIT_PER_MINUTE: '5', MAX_CONCURRENT_STREAMS: '1', SHUTDOWN_GRACE_SECONDS: '0' },
+      env: {
+        AUTH_MODE: 'token',
+        ALLOW_ANONYMOUS: 'TRUE',
+        ADMIN_GROUPS: ' leads , admins ,',
+        RATE_LIMIT_PER_MINUTE: '5',
+        MAX_CONCURRENT_STREAMS: '1',
+        SHUTDOWN_GRACE_SECONDS: '0',
+      },
     });
     expect(s.auth.mode).toBe('token');
     expect(s.auth.allowAnonymous).toBe(true);
@@ -52,7 +65,14 @@ describe('security settings', () => {
   });
 
   it('reports bad values one line per key', () => {
-    const problems = problemsOf({ AUTH_MODE: 'saml', ALLOW_ANONYMOUS: 'maybe', RATE_LIMIT_PER_MINUTE: '0', BODY_LIMIT_BYTES: '10', TRUST_PROXY: 'everyone', ALB_KEY_URL: 'ftp://x' });
+    const problems = problemsOf({
+      AUTH_MODE: 'saml',
+      ALLOW_ANONYMOUS: 'maybe',
+      RATE_LIMIT_PER_MINUTE: '0',
+      BODY_LIMIT_BYTES: '10',
+      TRUST_PROXY: 'everyone',
+      ALB_KEY_URL: 'ftp://x',
+    });
     expect(problems.find((p) => p.startsWith('AUTH_MODE="saml"'))).toMatch(/none.*alb-oidc.*token/);
     expect(problems.find((p) => p.startsWith('ALLOW_ANONYMOUS="maybe"'))).toMatch(/true or false/);
     expect(problems.find((p) => p.startsWith('RATE_LIMIT_PER_MINUTE="0"'))).toBeDefined();
@@ -63,13 +83,22 @@ describe('security settings', () => {
 
   it('needs a well-formed ALB_ARN for alb-oidc', () => {
     expect(problemsOf({ AUTH_MODE: 'alb-oidc' })).toEqual([expect.stringMatching(/^ALB_ARN=\(unset\): required when AUTH_MODE=alb-oidc/)]);
-    expect(problemsOf({ AUTH_MODE: 'alb-oidc', ALB_ARN: 'arn:aws:iam::123456789012:role/x' })[0]).toMatch(/^ALB_ARN=.*application load balancer ARN/);
-    const s = loadSettings({ env: { AUTH_MODE: 'alb-oidc', ALB_ARN: 'arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/dualnova/0123456789abcdef' } });
+    expect(problemsOf({ AUTH_MODE: 'alb-oidc', ALB_ARN: 'arn:aws:iam::123456789012:role/x' })[0]).toMatch(
+      /^ALB_ARN=.*application load balancer ARN/,
+    );
+    const s = loadSettings({
+      env: {
+        AUTH_MODE: 'alb-oidc',
+        ALB_ARN: 'arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/dualnova/0123456789abcdef',
+      },
+    });
     expect(s.auth.albArn).toContain('ap-northeast-2');
   });
 
   it('composes DATABASE_URL from DB_* parts (the Aurora secret), URL-encoding user and password', () => {
-    const s = loadSettings({ env: { DB_HOST: 'db.cluster-x.eu-west-1.rds.amazonaws.com', DB_NAME: 'dualnova', DB_USER: 'app user', DB_PASSWORD: 'p@ss:w/rd?#%' } });
+    const s = loadSettings({
+      env: { DB_HOST: 'db.cluster-x.eu-west-1.rds.amazonaws.com', DB_NAME: 'dualnova', DB_USER: 'app user', DB_PASSWORD: 'p@ss:w/rd?#%' },
+    });
     expect(s.databaseUrl).toBe('postgres://app%20user:p%40ss%3Aw%2Frd%3F%23%25@db.cluster-x.eu-west-1.rds.amazonaws.com:5432/dualnova');
     const parsed = new URL(s.databaseUrl ?? '');
     expect(decodeURIComponent(parsed.password)).toBe('p@ss:w/rd?#%');
@@ -82,7 +111,8 @@ describe('security settings', () => {
     // What node-postgres makes of it (no connection is opened): TLS on, no CA needed.
     const client = new pg.Client({ connectionString: required }) as unknown as { ssl: unknown };
     expect(client.ssl).toMatchObject({ rejectUnauthorized: false });
-    const verified = loadSettings({ env: { DB_HOST: 'h', DB_SSL: 'true', DB_SSL_CA_FILE: '/etc/ssl/rds-global-bundle.pem' } }).databaseUrl ?? '';
+    const verified =
+      loadSettings({ env: { DB_HOST: 'h', DB_SSL: 'true', DB_SSL_CA_FILE: '/etc/ssl/rds-global-bundle.pem' } }).databaseUrl ?? '';
     expect(verified).toMatch(/sslmode=verify-full&sslrootcert=%2Fetc%2Fssl%2Frds-global-bundle\.pem$/);
   });
 
@@ -94,7 +124,8 @@ describe('security settings', () => {
 describe('exposure check', () => {
   it('knows loopback addresses', () => {
     for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopbackHost(host)).toBe(true);
-    for (const host of ['0.0.0.0', '::', '10.0.0.5', 'example.com', '128.0.0.1', '::ffff:10.0.0.1']) expect(isLoopbackHost(host)).toBe(false);
+    for (const host of ['0.0.0.0', '::', '10.0.0.5', 'example.com', '128.0.0.1', '::ffff:10.0.0.1'])
+      expect(isLoopbackHost(host)).toBe(false);
   });
 
   it('refuses AUTH_MODE=none off loopback unless ALLOW_ANONYMOUS=true', () => {

@@ -59,7 +59,12 @@ describe('Translator', () => {
   it('translates staff text to the customer language with the cached prefix, and reports glossary terms', async () => {
     const model = reply('Unused ', 'Stardust bought for Aria can be refunded within 7 days.');
     const { service, rows } = translator(model);
-    const result = await service.translate({ text: '아리아에게 쓰려고 산 스타더스트는 7일 안에 환불됩니다.', target: 'auto', userId: 'u1', signal: signal() });
+    const result = await service.translate({
+      text: '아리아에게 쓰려고 산 스타더스트는 7일 안에 환불됩니다.',
+      target: 'auto',
+      userId: 'u1',
+      signal: signal(),
+    });
     expect(result).toMatchObject({
       detectedLanguage: 'ko',
       sourceLanguage: 'ko',
@@ -81,12 +86,26 @@ describe('Translator', () => {
     expect(request.messages).toEqual([{ role: 'user', text: '아리아에게 쓰려고 산 스타더스트는 7일 안에 환불됩니다.' }]);
     expect(request.inference.temperature).toBe(0);
     expect(request.context).toBeUndefined();
-    expect(rows).toEqual([expect.objectContaining({ purpose: 'translate-text', lane: 'en', userId: 'u1', modelId: 'fast-model', status: 'complete', conversationId: null })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        purpose: 'translate-text',
+        lane: 'en',
+        userId: 'u1',
+        modelId: 'fast-model',
+        status: 'complete',
+        conversationId: null,
+      }),
+    ]);
   });
 
   it('reports violations and how each term was rendered', async () => {
     const { service } = translator(reply('Ari의 SD는 7일 안에 환불됩니다.'));
-    const result = await service.translate({ text: "Aria's Stardust can get a refund within 7 days.", target: 'auto', userId: null, signal: signal() });
+    const result = await service.translate({
+      text: "Aria's Stardust can get a refund within 7 days.",
+      target: 'auto',
+      userId: null,
+      signal: signal(),
+    });
     expect(result.targetLanguage).toBe('ko');
     expect(result.glossaryTerms.map((t) => [t.term, t.expected, t.rendered])).toEqual([
       ['aria', '아리아', 'Ari'],
@@ -118,11 +137,17 @@ describe('Translator', () => {
   it('rejects empty, too long and letterless input before any model call', async () => {
     const model = reply('x');
     const { service } = translator(model);
-    expect(await failure(service.translate({ text: '  ', target: 'auto', userId: null, signal: signal() }))).toMatchObject({ code: 'message_empty', statusCode: 400 });
+    expect(await failure(service.translate({ text: '  ', target: 'auto', userId: null, signal: signal() }))).toMatchObject({
+      code: 'message_empty',
+      statusCode: 400,
+    });
     const long = await failure(service.translate({ text: '가'.repeat(4001), target: 'auto', userId: null, signal: signal() }));
     expect(long).toMatchObject({ code: 'message_too_long', statusCode: 413 });
     expect(long.message).toContain('4000');
-    expect(await failure(service.translate({ text: '12345 !!', target: 'auto', userId: null, signal: signal() }))).toMatchObject({ code: 'nothing_to_translate', statusCode: 400 });
+    expect(await failure(service.translate({ text: '12345 !!', target: 'auto', userId: null, signal: signal() }))).toMatchObject({
+      code: 'nothing_to_translate',
+      statusCode: 400,
+    });
     expect(model.calls).toHaveLength(0);
   });
 
@@ -138,8 +163,16 @@ describe('Translator', () => {
 
   it('turns model errors into clear errors, never a copy of the input, and records the failed call', async () => {
     const cases: [Step[], number, RegExp][] = [
-      [[{ fail: new ModelError('throttled', 'Bedrock is throttling calls to fast-model; retry shortly or raise the quota.') }], 503, /throttling/],
-      [[{ fail: new ModelError('denied', 'Access to fast-model was denied: the caller needs bedrock:InvokeModelWithResponseStream') }], 503, /InvokeModelWithResponseStream/],
+      [
+        [{ fail: new ModelError('throttled', 'Bedrock is throttling calls to fast-model; retry shortly or raise the quota.') }],
+        503,
+        /throttling/,
+      ],
+      [
+        [{ fail: new ModelError('denied', 'Access to fast-model was denied: the caller needs bedrock:InvokeModelWithResponseStream') }],
+        503,
+        /InvokeModelWithResponseStream/,
+      ],
       [[{ fail: new ModelError('invalid_request', 'Bedrock rejected the request') }], 502, /rejected/],
       [['Partly ', { fail: new ModelError('unavailable', 'The connection to Bedrock broke') }], 503, /broke/],
       [['   '], 502, /empty translation/],
@@ -160,10 +193,16 @@ describe('Translator', () => {
       provider: 'bedrock',
       async *stream(): AsyncIterable<ChatStreamEvent> {
         yield { type: 'delta', text: 'Half a trans' };
-        yield { type: 'end', usage: { inputTokens: 1, outputTokens: 1, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, stopReason: 'max_tokens' };
+        yield {
+          type: 'end',
+          usage: { inputTokens: 1, outputTokens: 1, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
+          stopReason: 'max_tokens',
+        };
       },
     };
-    const error = await failure(translator(truncating).service.translate({ text: '긴 글입니다', target: 'en', userId: null, signal: signal() }));
+    const error = await failure(
+      translator(truncating).service.translate({ text: '긴 글입니다', target: 'en', userId: null, signal: signal() }),
+    );
     expect(error).toMatchObject({ code: 'translation_failed', statusCode: 502 });
     expect(error.message).toMatch(/cut off/);
   });
@@ -179,18 +218,30 @@ describe('Translator', () => {
 
 describe('QuestionTranslator', () => {
   it('returns the translation with its cost, or a failure result instead of throwing', async () => {
-    const ok = new QuestionTranslator({ model: { model: reply('환불은 어떻게 하나요?'), modelId: 'fast' }, prompts: () => prompts, timeoutMs: 1000, price: () => 0.5 });
+    const ok = new QuestionTranslator({
+      model: { model: reply('환불은 어떻게 하나요?'), modelId: 'fast' },
+      prompts: () => prompts,
+      timeoutMs: 1000,
+      price: () => 0.5,
+    });
     const good = await ok.translate({ text: 'How do refunds work?', source: 'en', target: 'ko', signal: signal() });
     expect(good).toMatchObject({ ok: true, text: '환불은 어떻게 하나요?', modelId: 'fast', provider: 'bedrock', costUsd: 0.5 });
 
     const model = reply({ fail: new ModelError('denied', 'denied!') });
-    const bad = await new QuestionTranslator({ model: { model, modelId: 'fast' }, prompts: () => prompts, timeoutMs: 1000, price: () => 0 }).translate({
+    const bad = await new QuestionTranslator({
+      model: { model, modelId: 'fast' },
+      prompts: () => prompts,
+      timeoutMs: 1000,
+      price: () => 0,
+    }).translate({
       text: 'How do refunds work?',
       source: 'en',
       target: 'ko',
       signal: signal(),
     });
     expect(bad).toMatchObject({ ok: false, code: 'translation_failed', message: 'Translation failed: denied!' });
-    expect(model.calls[0]?.request.dynamicSystem).toContain("Translate the player's support question in the user message from English into Korean");
+    expect(model.calls[0]?.request.dynamicSystem).toContain(
+      "Translate the player's support question in the user message from English into Korean",
+    );
   });
 });

@@ -54,12 +54,23 @@ function entry(overrides: Partial<LedgerEntry> = {}): LedgerEntry {
 }
 
 const counter = (scope: string) =>
-  store.db.selectFrom('budget_counters').selectAll().where('scope', '=', scope).where('period', '=', budgetPeriod(clock, 0).key).executeTakeFirst();
+  store.db
+    .selectFrom('budget_counters')
+    .selectAll()
+    .where('scope', '=', scope)
+    .where('period', '=', budgetPeriod(clock, 0).key)
+    .executeTakeFirst();
 
 describe('the budget day', () => {
   it('starts at BUDGET_RESET_HOUR_UTC and lasts 24 hours', () => {
-    expect(budgetPeriod(new Date('2026-11-05T10:00:00Z'), 0)).toMatchObject({ key: '2026-11-05T00:00:00.000Z', end: new Date('2026-11-06T00:00:00Z') });
-    expect(budgetPeriod(new Date('2026-11-05T10:00:00Z'), 15)).toMatchObject({ key: '2026-11-04T15:00:00.000Z', end: new Date('2026-11-05T15:00:00Z') });
+    expect(budgetPeriod(new Date('2026-11-05T10:00:00Z'), 0)).toMatchObject({
+      key: '2026-11-05T00:00:00.000Z',
+      end: new Date('2026-11-06T00:00:00Z'),
+    });
+    expect(budgetPeriod(new Date('2026-11-05T10:00:00Z'), 15)).toMatchObject({
+      key: '2026-11-04T15:00:00.000Z',
+      end: new Date('2026-11-05T15:00:00Z'),
+    });
     expect(budgetPeriod(new Date('2026-11-05T15:00:00Z'), 15).key).toBe('2026-11-05T15:00:00.000Z');
     expect(budgetPeriod(new Date('2026-12-31T23:59:59Z'), 0).end.toISOString()).toBe('2027-01-01T00:00:00.000Z');
   });
@@ -69,7 +80,13 @@ describe('ledger → counters', () => {
   it('adds every call to the deployment and user counters of its day, unknown costs as 0, in one transaction with the row', async () => {
     const ledger = new UsageLedger(store.db, { now: () => clock });
     await ledger.record(entry());
-    await ledger.record(entry({ userId: 'bob', costUsd: null, usage: { inputTokens: 10, outputTokens: 20, cacheReadInputTokens: 30, cacheWriteInputTokens: 40 } }));
+    await ledger.record(
+      entry({
+        userId: 'bob',
+        costUsd: null,
+        usage: { inputTokens: 10, outputTokens: 20, cacheReadInputTokens: 30, cacheWriteInputTokens: 40 },
+      }),
+    );
     await ledger.record(entry({ userId: null }));
     const deployment = await counter('deployment');
     expect({ tokens: Number(deployment?.used_tokens), calls: Number(deployment?.calls) }).toEqual({ tokens: 2500 + 100 + 2500, calls: 3 });
@@ -99,11 +116,19 @@ describe('admission: full, overview-only, refused', () => {
     const third = await budgets.admit('bob', estimate); // 8,500 = 85 %
     expect(third.mode).toBe('full');
     expect(third.warnings).toEqual([
-      { code: 'budget_warning', message: expect.stringMatching(/^Today's token budget of this deployment is 85% used or reserved \(8,500 tokens of 10,000 tokens\)\. .*resets at 00:00 UTC\.$/) },
+      {
+        code: 'budget_warning',
+        message: expect.stringMatching(
+          /^Today's token budget of this deployment is 85% used or reserved \(8,500 tokens of 10,000 tokens\)\. .*resets at 00:00 UTC\.$/,
+        ),
+      },
     ]);
     const fourth = await budgets.admit('carol', estimate); // full would be 11,500: overview-only, 9,500
     expect(fourth.mode).toBe('overview-only');
-    expect(fourth.warnings[0]).toMatchObject({ code: 'budget_degraded', message: expect.stringContaining('this answer is the overview only') });
+    expect(fourth.warnings[0]).toMatchObject({
+      code: 'budget_degraded',
+      message: expect.stringContaining('this answer is the overview only'),
+    });
     expect(fourth.warnings[0]?.message).toContain('DAILY_TOKEN_BUDGET');
     const fifth = await budgets.admit('dave', estimate); // 10,500 ≤ 11,000 (10 % grace)
     expect(fifth.mode).toBe('overview-only');
@@ -112,7 +137,9 @@ describe('admission: full, overview-only, refused', () => {
     await expect(refused).rejects.toBeInstanceOf(BudgetExhaustedError);
     const error = (await refused.catch((e: unknown) => e)) as BudgetExhaustedError;
     expect(error).toMatchObject({ code: 'budget_exhausted', statusCode: 429, retryAfterSeconds: 14 * 3600 });
-    expect(error.message).toMatch(/^Today's token budget of this deployment is used up \(10,500 tokens of 10,000 tokens\), including the 10% allowance for overview-only answers\. Answers resume when the budget resets at 00:00 UTC \(in 14 h 0 min\); an admin can raise DAILY_TOKEN_BUDGET\.$/);
+    expect(error.message).toMatch(
+      /^Today's token budget of this deployment is used up \(10,500 tokens of 10,000 tokens\), including the 10% allowance for overview-only answers\. Answers resume when the budget resets at 00:00 UTC \(in 14 h 0 min\); an admin can raise DAILY_TOKEN_BUDGET\.$/,
+    );
 
     const view = await budgets.view('alice');
     expect(view.deployment).toMatchObject({ state: 'degraded', tokens: { limit: 10_000, used: 2500, reserved: 8000, percent: 105 } });
@@ -149,13 +176,18 @@ describe('admission: full, overview-only, refused', () => {
   it('answers that cost nothing (the offline provider) are never reserved for or refused', async () => {
     const budgets = new Budgets(store.db, budgetsConfig({ deployment: { tokens: 1, costUsd: undefined } }), { now: () => clock });
     await new UsageLedger(store.db, { now: () => clock }).record(entry());
-    expect(await budgets.admit('alice', { full: { tokens: 0, costUsd: 0 }, overviewOnly: { tokens: 0, costUsd: 0 } })).toMatchObject({ mode: 'full', warnings: [] });
+    expect(await budgets.admit('alice', { full: { tokens: 0, costUsd: 0 }, overviewOnly: { tokens: 0, costUsd: 0 } })).toMatchObject({
+      mode: 'full',
+      warnings: [],
+    });
   });
 
   it('50 concurrent admissions never reserve past the limit (full) or the grace band (overview-only)', async () => {
     const budgets = new Budgets(store.db, budgetsConfig({ deployment: { tokens: 30_000, costUsd: undefined } }), { now: () => clock });
     const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => budgets.admit(`user-${i % 5}`, estimate)));
-    const admitted = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<Budgets['admit']>>> => r.status === 'fulfilled').map((r) => r.value);
+    const admitted = results
+      .filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<Budgets['admit']>>> => r.status === 'fulfilled')
+      .map((r) => r.value);
     const full = admitted.filter((a) => a.mode === 'full').length;
     const overview = admitted.filter((a) => a.mode === 'overview-only').length;
     expect(full).toBe(10); // 10 × 3,000 = 30,000
@@ -201,8 +233,16 @@ describe('the answer estimate', () => {
   });
 
   it('is zero offline, and prices unknown models at 0 (the token budget still holds)', () => {
-    expect(new AnswerEstimator({ ...options, provider: 'offline' }).estimate({ lanes: 2, translation: true, question: 'x' })).toEqual({ full: { tokens: 0, costUsd: 0 }, overviewOnly: { tokens: 0, costUsd: 0 } });
-    const unknown = new AnswerEstimator({ ...options, provider: 'openai', overview: { modelId: 'llama', maxTokens: 10 }, detail: { modelId: 'llama', maxTokens: 10 } });
+    expect(new AnswerEstimator({ ...options, provider: 'offline' }).estimate({ lanes: 2, translation: true, question: 'x' })).toEqual({
+      full: { tokens: 0, costUsd: 0 },
+      overviewOnly: { tokens: 0, costUsd: 0 },
+    });
+    const unknown = new AnswerEstimator({
+      ...options,
+      provider: 'openai',
+      overview: { modelId: 'llama', maxTokens: 10 },
+      detail: { modelId: 'llama', maxTokens: 10 },
+    });
     const estimate = unknown.estimate({ lanes: 1, translation: false, question: 'x' });
     expect(estimate.full.costUsd).toBe(0);
     expect(estimate.full.tokens).toBeGreaterThan(0);

@@ -6,7 +6,12 @@ import { loadSettings, SettingsError } from '../../src/config/settings.js';
 import { loadPrices } from '../../src/usage/index.js';
 import { baseModelId, costUsd, DEFAULT_PRICES, loadPriceTable, PriceBook, PricesFileError, priceFor } from '../../src/usage/prices.js';
 
-const usage = (inputTokens: number, outputTokens: number, cacheReadInputTokens = 0, cacheWriteInputTokens = 0) => ({ inputTokens, outputTokens, cacheReadInputTokens, cacheWriteInputTokens });
+const usage = (inputTokens: number, outputTokens: number, cacheReadInputTokens = 0, cacheWriteInputTokens = 0) => ({
+  inputTokens,
+  outputTokens,
+  cacheReadInputTokens,
+  cacheWriteInputTokens,
+});
 
 function tempFile(content: unknown): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'dualnova-prices-'));
@@ -17,7 +22,9 @@ function tempFile(content: unknown): string {
 
 function recordingLogger() {
   const lines: Array<{ fields: Record<string, unknown>; message: string }> = [];
-  const logger = { warn: (fields: Record<string, unknown>, message: string) => lines.push({ fields, message }) } as unknown as ConstructorParameters<typeof PriceBook>[2];
+  const logger = {
+    warn: (fields: Record<string, unknown>, message: string) => lines.push({ fields, message }),
+  } as unknown as ConstructorParameters<typeof PriceBook>[2];
   return { logger, lines };
 }
 
@@ -88,21 +95,39 @@ describe('PRICES_FILE', () => {
     const table = loadPriceTable(file);
     expect(table.version).toBe('2026-11-eu');
     // The region's own price wins; other regions keep the built-in default.
-    expect(priceFor(table, 'eu.amazon.nova-pro-v1:0', 'eu-central-1')).toEqual({ input: 0.00105, output: 0.0042, cacheRead: 0.00105 * 0.25, cacheWrite: 0.00105 });
-    expect(priceFor(table, 'us.amazon.nova-pro-v1:0', 'us-east-1')).toEqual(priceFor(DEFAULT_PRICES, 'us.amazon.nova-pro-v1:0', 'us-east-1'));
+    expect(priceFor(table, 'eu.amazon.nova-pro-v1:0', 'eu-central-1')).toEqual({
+      input: 0.00105,
+      output: 0.0042,
+      cacheRead: 0.00105 * 0.25,
+      cacheWrite: 0.00105,
+    });
+    expect(priceFor(table, 'us.amazon.nova-pro-v1:0', 'us-east-1')).toEqual(
+      priceFor(DEFAULT_PRICES, 'us.amazon.nova-pro-v1:0', 'us-east-1'),
+    );
     // A local model priced 0 on purpose is 0, not unknown.
     expect(costUsd(table, 'llama3.1:8b', 'us-east-1', usage(1000, 1000))).toBe(0);
     // Not Nova: no discount assumed unless given; cache write at the input price.
-    expect(priceFor(table, 'anthropic.claude-3-haiku-20240307-v1:0', 'us-east-1')).toEqual({ input: 0.00025, output: 0.00125, cacheRead: 0.000025, cacheWrite: 0.00025 });
+    expect(priceFor(table, 'anthropic.claude-3-haiku-20240307-v1:0', 'us-east-1')).toEqual({
+      input: 0.00025,
+      output: 0.00125,
+      cacheRead: 0.000025,
+      cacheWrite: 0.00025,
+    });
   });
 
   it('replace: true drops the built-in models', () => {
-    const table = loadPriceTable(tempFile({ version: 'x', source: 'y', replace: true, models: { 'm-1': { default: { input: 1, output: 2 } } } }));
+    const table = loadPriceTable(
+      tempFile({ version: 'x', source: 'y', replace: true, models: { 'm-1': { default: { input: 1, output: 2 } } } }),
+    );
     expect(Object.keys(table.models)).toEqual(['m-1']);
   });
 
   it('an invalid file stops start-up with one line per problem, naming the entry', () => {
-    const bad = tempFile({ version: '', source: 'z', models: { 'amazon.nova-pro-v1:0': { 'eu-central': { input: -1, output: '0.1', extra: 1 } } } });
+    const bad = tempFile({
+      version: '',
+      source: 'z',
+      models: { 'amazon.nova-pro-v1:0': { 'eu-central': { input: -1, output: '0.1', extra: 1 } } },
+    });
     expect(() => loadPriceTable(bad)).toThrow(PricesFileError);
     try {
       loadPriceTable(bad);
@@ -113,9 +138,11 @@ describe('PRICES_FILE', () => {
       expect(problems).toMatch(/^models\.amazon\.nova-pro-v1:0\.eu-central\.output: must be a number \(USD per 1,000 tokens\)$/m);
       expect(problems).toMatch(/^models\.amazon\.nova-pro-v1:0\.eu-central: Unrecognized key: "extra"$/m);
     }
-    expect(() => loadPriceTable(tempFile({ version: 'v', source: 's', models: { 'amazon.nova-pro-v1:0': { 'eu-central': { input: 1, output: 1 } } } }))).toThrow(
-      /models\.amazon\.nova-pro-v1:0\.eu-central: must be "default" or a region such as eu-central-1/,
-    );
+    expect(() =>
+      loadPriceTable(
+        tempFile({ version: 'v', source: 's', models: { 'amazon.nova-pro-v1:0': { 'eu-central': { input: 1, output: 1 } } } }),
+      ),
+    ).toThrow(/models\.amazon\.nova-pro-v1:0\.eu-central: must be "default" or a region such as eu-central-1/);
     const settings = loadSettings({ env: { PRICES_FILE: bad, LOG_LEVEL: 'silent' } });
     expect(() => loadPrices(settings)).toThrow(SettingsError);
     expect(() => loadPriceTable(tempFile('{not json'))).toThrow(/not valid JSON/);
@@ -126,15 +153,27 @@ describe('PRICES_FILE', () => {
 describe('usage settings', () => {
   it('defaults, and one clear line per bad value', () => {
     const s = loadSettings({ env: {} }).usage;
-    expect(s).toMatchObject({ cacheSeconds: 60, metrics: { namespace: 'Dualnova', emf: true }, budgets: { resetHourUtc: 0, warnPercent: 80, gracePercent: 10, deployment: { tokens: undefined, costUsd: undefined } } });
-    const set = loadSettings({ env: { DAILY_TOKEN_BUDGET: '1000000', USER_DAILY_COST_BUDGET_USD: '2.5', BUDGET_RESET_HOUR_UTC: '15', METRICS_EMF: 'false' } }).usage;
+    expect(s).toMatchObject({
+      cacheSeconds: 60,
+      metrics: { namespace: 'Dualnova', emf: true },
+      budgets: { resetHourUtc: 0, warnPercent: 80, gracePercent: 10, deployment: { tokens: undefined, costUsd: undefined } },
+    });
+    const set = loadSettings({
+      env: { DAILY_TOKEN_BUDGET: '1000000', USER_DAILY_COST_BUDGET_USD: '2.5', BUDGET_RESET_HOUR_UTC: '15', METRICS_EMF: 'false' },
+    }).usage;
     expect(set.budgets).toMatchObject({ deployment: { tokens: 1_000_000 }, user: { costUsd: 2.5 }, resetHourUtc: 15 });
     expect(set.metrics.emf).toBe(false);
     // The cost alarm follows the daily cost budget unless given.
     expect(loadSettings({ env: { DAILY_COST_BUDGET_USD: '40' } }).usage.alarms.costPerDayUsd).toBe(40);
-    expect(() => loadSettings({ env: { DAILY_TOKEN_BUDGET: '1.5', BUDGET_RESET_HOUR_UTC: '24', METRICS_NAMESPACE: 'AWS/Bedrock', USAGE_CACHE_SECONDS: '1' } })).toThrow(SettingsError);
+    expect(() =>
+      loadSettings({
+        env: { DAILY_TOKEN_BUDGET: '1.5', BUDGET_RESET_HOUR_UTC: '24', METRICS_NAMESPACE: 'AWS/Bedrock', USAGE_CACHE_SECONDS: '1' },
+      }),
+    ).toThrow(SettingsError);
     try {
-      loadSettings({ env: { DAILY_TOKEN_BUDGET: '1.5', BUDGET_RESET_HOUR_UTC: '24', METRICS_NAMESPACE: 'AWS/Bedrock', ALARM_SNS_TOPIC_ARN: 'topic' } });
+      loadSettings({
+        env: { DAILY_TOKEN_BUDGET: '1.5', BUDGET_RESET_HOUR_UTC: '24', METRICS_NAMESPACE: 'AWS/Bedrock', ALARM_SNS_TOPIC_ARN: 'topic' },
+      });
     } catch (error) {
       const problems = (error as SettingsError).problems;
       expect(problems).toEqual(

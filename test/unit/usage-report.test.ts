@@ -52,11 +52,23 @@ describe('Embedded Metric Format', () => {
         },
       ],
     });
-    expect(record).toMatchObject({ Model: 'us.amazon.nova-pro-v1:0', Purpose: 'detail', InputTokens: 800, OutputTokens: 200, CacheReadInputTokens: 3000, CacheWriteInputTokens: 0, CostUsd: 0.00188, LatencyMs: 1500, Estimated: false });
+    expect(record).toMatchObject({
+      Model: 'us.amazon.nova-pro-v1:0',
+      Purpose: 'detail',
+      InputTokens: 800,
+      OutputTokens: 200,
+      CacheReadInputTokens: 3000,
+      CacheWriteInputTokens: 0,
+      CostUsd: 0.00188,
+      LatencyMs: 1500,
+      Estimated: false,
+    });
     // The CDK dashboard reads these names and dimensions.
     expect(APP_METRICS.namespace).toBe('Dualnova');
     expect([...APP_METRICS.dimensions]).toEqual(['Model', 'Purpose']);
-    const declared = (record._aws as { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }> }> }).CloudWatchMetrics[0]!.Metrics.map((m) => m.Name);
+    const declared = (record._aws as { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }> }> }).CloudWatchMetrics[0]!.Metrics.map(
+      (m) => m.Name,
+    );
     for (const name of Object.values(APP_METRICS.names)) expect(declared).toContain(name);
   });
 
@@ -90,10 +102,45 @@ describe('ledger queries', () => {
     store = await openStore({ dataDir: dir });
     const ledger = new UsageLedger(store.db);
     await ledger.record(entry());
-    await ledger.record(entry({ purpose: 'overview', modelId: 'us.amazon.nova-micro-v1:0', usage: { inputTokens: 700, outputTokens: 100, cacheReadInputTokens: 3000, cacheWriteInputTokens: 0 }, costUsd: 0.0001, latencyMs: 500 }));
-    await ledger.record(entry({ purpose: 'translate-question', modelId: 'us.amazon.nova-micro-v1:0', usage: { inputTokens: 50, outputTokens: 20, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, costUsd: 0.00001, latencyMs: 300 }));
-    await ledger.record(entry({ userId: 'bob', conversationId: 'c2', modelId: 'llama', provider: 'openai', costUsd: null, status: 'partial', estimated: true }));
-    await ledger.record(entry({ userId: 'bob', conversationId: 'c2', purpose: 'overview', status: 'failed', usage: { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, costUsd: 0 }));
+    await ledger.record(
+      entry({
+        purpose: 'overview',
+        modelId: 'us.amazon.nova-micro-v1:0',
+        usage: { inputTokens: 700, outputTokens: 100, cacheReadInputTokens: 3000, cacheWriteInputTokens: 0 },
+        costUsd: 0.0001,
+        latencyMs: 500,
+      }),
+    );
+    await ledger.record(
+      entry({
+        purpose: 'translate-question',
+        modelId: 'us.amazon.nova-micro-v1:0',
+        usage: { inputTokens: 50, outputTokens: 20, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
+        costUsd: 0.00001,
+        latencyMs: 300,
+      }),
+    );
+    await ledger.record(
+      entry({
+        userId: 'bob',
+        conversationId: 'c2',
+        modelId: 'llama',
+        provider: 'openai',
+        costUsd: null,
+        status: 'partial',
+        estimated: true,
+      }),
+    );
+    await ledger.record(
+      entry({
+        userId: 'bob',
+        conversationId: 'c2',
+        purpose: 'overview',
+        status: 'failed',
+        usage: { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
+        costUsd: 0,
+      }),
+    );
   });
   afterAll(async () => {
     await store.close();
@@ -103,7 +150,15 @@ describe('ledger queries', () => {
   it('sums per model and purpose, the cache-read share, unpriced, estimated and failed calls', async () => {
     const q = new UsageQueries(store.db);
     const summary = await q.summary({ from: new Date(now.getTime() - 3600_000), to: new Date(now.getTime() + 1000) });
-    expect(summary.totals).toMatchObject({ calls: 5, inputTokens: 2350, outputTokens: 520, cacheReadInputTokens: 9000, unpricedCalls: 1, estimatedCalls: 1, failedCalls: 1 });
+    expect(summary.totals).toMatchObject({
+      calls: 5,
+      inputTokens: 2350,
+      outputTokens: 520,
+      cacheReadInputTokens: 9000,
+      unpricedCalls: 1,
+      estimatedCalls: 1,
+      failedCalls: 1,
+    });
     expect(summary.totals.costUsd).toBeCloseTo(0.00188 + 0.0001 + 0.00001 + 0, 12);
     // 9,000 cache-read of 2,350 + 9,000 prompt tokens.
     expect(summary.totals.cacheReadShare).toBeCloseTo(9000 / 11_350, 4);
@@ -116,7 +171,9 @@ describe('ledger queries', () => {
     expect(alice.totals.calls).toBe(3);
     const anonymous = await q.summary({ from: new Date(now.getTime() - 3600_000), to: new Date(now.getTime() + 1000), userId: null });
     expect(anonymous.totals.calls).toBe(0);
-    expect(await q.unpricedModels({ from: new Date(now.getTime() - 3600_000), to: new Date(now.getTime() + 1000) })).toEqual([{ modelId: 'llama', calls: 1 }]);
+    expect(await q.unpricedModels({ from: new Date(now.getTime() - 3600_000), to: new Date(now.getTime() + 1000) })).toEqual([
+      { modelId: 'llama', calls: 1 },
+    ]);
   });
 
   it('per-conversation totals; null cost as soon as one call has no price (like the done event)', async () => {
@@ -125,12 +182,25 @@ describe('ledger queries', () => {
     expect(c1).toMatchObject({ calls: 3, inputTokens: 1550, outputTokens: 320, cacheReadInputTokens: 6000, cacheWriteInputTokens: 0 });
     expect(c1.costUsd).toBeCloseTo(0.00199, 12);
     expect((await q.conversation('c2')).costUsd).toBeNull();
-    expect(await q.conversation('none')).toEqual({ calls: 0, inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0, costUsd: 0 });
+    expect(await q.conversation('none')).toEqual({
+      calls: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadInputTokens: 0,
+      cacheWriteInputTokens: 0,
+      costUsd: 0,
+    });
   });
 });
 
 describe('reconciliation', () => {
-  const ledgerRow = (modelId: string, calls: number, inputTokens: number, outputTokens: number, extra: Partial<LedgerModelRow> = {}): LedgerModelRow => ({
+  const ledgerRow = (
+    modelId: string,
+    calls: number,
+    inputTokens: number,
+    outputTokens: number,
+    extra: Partial<LedgerModelRow> = {},
+  ): LedgerModelRow => ({
     modelId,
     provider: 'bedrock',
     calls,
@@ -147,7 +217,13 @@ describe('reconciliation', () => {
     avgLatencyMs: null,
     ...extra,
   });
-  const cwRow = (modelId: string, configuredModelId: string, invocations: number, inputTokens: number, outputTokens: number): CloudWatchModelRow => ({
+  const cwRow = (
+    modelId: string,
+    configuredModelId: string,
+    invocations: number,
+    inputTokens: number,
+    outputTokens: number,
+  ): CloudWatchModelRow => ({
     modelId,
     configuredModelId,
     invocations,
@@ -169,19 +245,34 @@ describe('reconciliation', () => {
   it('explains each kind of difference', () => {
     const rows = reconcile({
       configuredModelIds: [MICRO, PRO, 'us.amazon.nova-lite-v1:0', 'us.amazon.nova-premier-v1:0'],
-      ledger: [ledgerRow(MICRO, 10, 1000, 100), ledgerRow(PRO, 10, 5000, 900, { estimatedCalls: 2 }), ledgerRow('us.amazon.nova-premier-v1:0', 3, 10, 10)],
+      ledger: [
+        ledgerRow(MICRO, 10, 1000, 100),
+        ledgerRow(PRO, 10, 5000, 900, { estimatedCalls: 2 }),
+        ledgerRow('us.amazon.nova-premier-v1:0', 3, 10, 10),
+      ],
       cloudwatch: {
         state: 'ok',
         region: 'us-east-1',
-        window: window([cwRow(MICRO, MICRO, 10, 1000, 100), cwRow(PRO, PRO, 14, 6000, 1000), cwRow('amazon.nova-pro-v1:0', PRO, 2, 10, 10), cwRow('us.amazon.nova-premier-v1:0', 'us.amazon.nova-premier-v1:0', 1, 5, 5)]),
+        window: window([
+          cwRow(MICRO, MICRO, 10, 1000, 100),
+          cwRow(PRO, PRO, 14, 6000, 1000),
+          cwRow('amazon.nova-pro-v1:0', PRO, 2, 10, 10),
+          cwRow('us.amazon.nova-premier-v1:0', 'us.amazon.nova-premier-v1:0', 1, 5, 5),
+        ]),
       },
     });
     const by = Object.fromEntries(rows.map((r) => [r.modelId, r]));
     expect(by[MICRO]).toMatchObject({ status: 'match', difference: { invocations: 0, inputTokens: 0 } });
     expect(by[MICRO]?.note).toMatch(/agree/);
     // Two ids (the profile and the base id) count for Pro.
-    expect(by[PRO]).toMatchObject({ status: 'cloudwatch-higher', cloudwatchModelIds: [PRO, 'amazon.nova-pro-v1:0'], difference: { invocations: 6, inputTokens: 1010, outputTokens: 110 } });
-    expect(by[PRO]?.note).toMatch(/^CloudWatch shows 6 more invocations and 1,120 more tokens than this deployment recorded: it counts every caller of the model in the account and us-east-1/);
+    expect(by[PRO]).toMatchObject({
+      status: 'cloudwatch-higher',
+      cloudwatchModelIds: [PRO, 'amazon.nova-pro-v1:0'],
+      difference: { invocations: 6, inputTokens: 1010, outputTokens: 110 },
+    });
+    expect(by[PRO]?.note).toMatch(
+      /^CloudWatch shows 6 more invocations and 1,120 more tokens than this deployment recorded: it counts every caller of the model in the account and us-east-1/,
+    );
     expect(by['us.amazon.nova-lite-v1:0']).toMatchObject({ status: 'no-calls' });
     expect(by['us.amazon.nova-premier-v1:0']).toMatchObject({ status: 'cloudwatch-lower' });
     expect(by['us.amazon.nova-premier-v1:0']?.note).toMatch(/metrics arrive a few minutes late/);
@@ -191,10 +282,17 @@ describe('reconciliation', () => {
     const [row] = reconcile({
       configuredModelIds: [PRO],
       ledger: [ledgerRow(PRO, 3, 300, 30)],
-      cloudwatch: { state: 'denied', reason: 'CloudWatch metrics unavailable: missing cloudwatch:GetMetricData on the task role', window: null, region: 'us-east-1' },
+      cloudwatch: {
+        state: 'denied',
+        reason: 'CloudWatch metrics unavailable: missing cloudwatch:GetMetricData on the task role',
+        window: null,
+        region: 'us-east-1',
+      },
     });
     expect(row).toMatchObject({ status: 'unavailable', cloudwatch: null, difference: null, ledger: { invocations: 3, inputTokens: 300 } });
-    expect(row?.note).toBe('No CloudWatch figures to compare with: CloudWatch metrics unavailable: missing cloudwatch:GetMetricData on the task role.');
+    expect(row?.note).toBe(
+      'No CloudWatch figures to compare with: CloudWatch metrics unavailable: missing cloudwatch:GetMetricData on the task role.',
+    );
   });
 });
 
@@ -220,8 +318,16 @@ describe('alarm plan', () => {
       'dualnova-prod-usage-cost-per-day',
     ]);
     const tokens = plan.alarms[0]!;
-    expect(tokens).toMatchObject({ Threshold: 500_000, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching', AlarmActions: [topic], OKActions: [topic] });
-    expect(tokens.Metrics?.map((m) => [m.Id, m.MetricStat?.Metric?.MetricName ?? m.Expression, m.MetricStat?.Period, m.ReturnData])).toEqual([
+    expect(tokens).toMatchObject({
+      Threshold: 500_000,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topic],
+      OKActions: [topic],
+    });
+    expect(
+      tokens.Metrics?.map((m) => [m.Id, m.MetricStat?.Metric?.MetricName ?? m.Expression, m.MetricStat?.Period, m.ReturnData]),
+    ).toEqual([
       ['tin', 'InputTokenCount', 3600, false],
       ['tout', 'OutputTokenCount', 3600, false],
       ['tokens', 'FILL(tin, 0) + FILL(tout, 0)', undefined, true],
@@ -232,15 +338,27 @@ describe('alarm plan', () => {
     expect(cost.Metrics?.at(-1)?.Expression).toBe(
       '(FILL(in0, 0) * 0.035 + FILL(out0, 0) * 0.14 + FILL(cr0, 0) * 0.00875 + FILL(cw0, 0) * 0.035 + FILL(in1, 0) * 0.8 + FILL(out1, 0) * 3.2 + FILL(cr1, 0) * 0.2 + FILL(cw1, 0) * 0.8) / 1000000',
     );
-    expect(cost.Metrics?.filter((m) => m.MetricStat).every((m) => m.MetricStat?.Period === 86_400 && m.MetricStat.Stat === 'Sum')).toBe(true);
+    expect(cost.Metrics?.filter((m) => m.MetricStat).every((m) => m.MetricStat?.Period === 86_400 && m.MetricStat.Stat === 'Sum')).toBe(
+      true,
+    );
     expect(plan.notes).toEqual([]);
   });
 
   it('leaves out the cost alarm without a threshold, and unpriced models from it, saying so', () => {
-    expect(planAlarms({ prefix: 'p', modelIds: ['m'], prices: book, thresholds: { tokensPerHour: 1, throttlesPer5Min: 1, serverErrorsPer5Min: 1 } }).notes).toEqual([
-      'no cost alarm: give --cost-per-day USD, or set ALARM_COST_PER_DAY_USD or DAILY_COST_BUDGET_USD',
-    ]);
-    const plan = planAlarms({ prefix: 'p', modelIds: ['llama', 'us.amazon.nova-pro-v1:0'], prices: book, thresholds: { tokensPerHour: 1, throttlesPer5Min: 1, serverErrorsPer5Min: 1, costPerDayUsd: 5 } });
+    expect(
+      planAlarms({
+        prefix: 'p',
+        modelIds: ['m'],
+        prices: book,
+        thresholds: { tokensPerHour: 1, throttlesPer5Min: 1, serverErrorsPer5Min: 1 },
+      }).notes,
+    ).toEqual(['no cost alarm: give --cost-per-day USD, or set ALARM_COST_PER_DAY_USD or DAILY_COST_BUDGET_USD']);
+    const plan = planAlarms({
+      prefix: 'p',
+      modelIds: ['llama', 'us.amazon.nova-pro-v1:0'],
+      prices: book,
+      thresholds: { tokensPerHour: 1, throttlesPer5Min: 1, serverErrorsPer5Min: 1, costPerDayUsd: 5 },
+    });
     expect(plan.notes).toEqual(['the cost alarm leaves out llama: no price in table 2025-06 (add it with PRICES_FILE)']);
     expect(plan.alarms.at(-1)?.AlarmName).toBe('p-cost-per-day');
     expect(plan.alarms.some((a) => 'AlarmActions' in a)).toBe(false);

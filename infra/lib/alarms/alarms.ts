@@ -111,7 +111,10 @@ export class Alarms extends Construct {
       name: names.alb5xx,
       metric: new cloudwatch.MathExpression({
         expression: 'FILL(elb, 0) + FILL(target, 0)',
-        usingMetrics: { elb: alb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: fiveMinutes }), target: alb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: fiveMinutes }) },
+        usingMetrics: {
+          elb: alb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: fiveMinutes }),
+          target: alb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: fiveMinutes }),
+        },
         period: fiveMinutes,
         label: 'ALB + target 5xx',
       }),
@@ -124,7 +127,8 @@ export class Alarms extends Construct {
       metric: props.targetGroup.metrics.unhealthyHostCount({ statistic: 'Maximum', period: Duration.minutes(1) }),
       threshold: 1,
       evaluationPeriods: 2,
-      alarmDescription: 'A task has failed its /readyz health check for 2 minutes (see GET /api/status on it, or the app log). Rolls back a deployment in progress.',
+      alarmDescription:
+        'A task has failed its /readyz health check for 2 minutes (see GET /api/status on it, or the app log). Rolls back a deployment in progress.',
     });
     this.add('service', 'target-response-time', 'TargetResponseTime', {
       metric: props.targetGroup.metrics.targetResponseTime({ statistic: 'p95', period: fiveMinutes }),
@@ -155,7 +159,19 @@ export class Alarms extends Construct {
     }
   }
 
-  private add(kind: 'usage' | 'service', key: string, id: string, options: { name?: string; metric: cloudwatch.IMetric; threshold: number; evaluationPeriods: number; datapointsToAlarm?: number; alarmDescription: string }): void {
+  private add(
+    kind: 'usage' | 'service',
+    key: string,
+    id: string,
+    options: {
+      name?: string;
+      metric: cloudwatch.IMetric;
+      threshold: number;
+      evaluationPeriods: number;
+      datapointsToAlarm?: number;
+      alarmDescription: string;
+    },
+  ): void {
     const alarm = new cloudwatch.Alarm(this, id, {
       alarmName: options.name ?? `${kind === 'usage' ? usageAlarmPrefix(this.prefix) : serviceAlarmPrefix(this.prefix)}-${key}`,
       metric: options.metric,

@@ -4,7 +4,14 @@ import { bedrockPrice } from '../../config/bedrock-prices.js';
 
 /** The account-wide AWS/Bedrock metric of one invoked model id (an inference-profile id is its own ModelId). */
 export function bedrockMetric(metricName: string, modelId: string, statistic: string, period: Duration): cloudwatch.Metric {
-  return new cloudwatch.Metric({ namespace: 'AWS/Bedrock', metricName, dimensionsMap: { ModelId: modelId }, statistic, period, label: `${metricName} ${modelId}` });
+  return new cloudwatch.Metric({
+    namespace: 'AWS/Bedrock',
+    metricName,
+    dimensionsMap: { ModelId: modelId },
+    statistic,
+    period,
+    label: `${metricName} ${modelId}`,
+  });
 }
 
 /** Input + output tokens of one model over `period`. */

@@ -53,7 +53,11 @@ export class CognitoLogin extends Construct {
       removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     for (const group of LOGIN_GROUPS) {
-      new cognito.CfnUserPoolGroup(this, `Group-${group}`, { userPoolId: this.userPool.userPoolId, groupName: group, description: group === ADMIN_GROUP ? 'dualnova admins: all usage, alarms, status details, API tokens' : 'dualnova support agents' });
+      new cognito.CfnUserPoolGroup(this, `Group-${group}`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: group,
+        description: group === ADMIN_GROUP ? 'dualnova admins: all usage, alarms, status details, API tokens' : 'dualnova support agents',
+      });
     }
     this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
     this.client = this.userPool.addClient('Alb', {

@@ -54,12 +54,18 @@ export class Dashboard extends Construct {
       new cloudwatch.TextWidget({ markdown: '## Amazon Bedrock (whole account, per invoked model id)', width: 24, height: 1 }),
       graph(
         'Tokens per 5 min',
-        models.flatMap((m) => [bedrockMetric('InputTokenCount', m, 'Sum', FIVE_MINUTES), bedrockMetric('OutputTokenCount', m, 'Sum', FIVE_MINUTES)]),
+        models.flatMap((m) => [
+          bedrockMetric('InputTokenCount', m, 'Sum', FIVE_MINUTES),
+          bedrockMetric('OutputTokenCount', m, 'Sum', FIVE_MINUTES),
+        ]),
         models.map((m) => bedrockMetric('CacheReadInputTokenCount', m, 'Sum', FIVE_MINUTES)),
       ),
       graph(
         'Invocation latency (ms)',
-        models.flatMap((m) => [bedrockMetric('InvocationLatency', m, 'p50', FIVE_MINUTES), bedrockMetric('InvocationLatency', m, 'p90', FIVE_MINUTES)]),
+        models.flatMap((m) => [
+          bedrockMetric('InvocationLatency', m, 'p50', FIVE_MINUTES),
+          bedrockMetric('InvocationLatency', m, 'p90', FIVE_MINUTES),
+        ]),
       ),
       graph(
         'Invocations, throttles, errors',
@@ -73,11 +79,21 @@ export class Dashboard extends Construct {
     );
     const hourlyCost = costExpression(models, Duration.hours(1));
     d.addWidgets(
-      new cloudwatch.TextWidget({ markdown: `## dualnova usage by purpose (EMF metrics, namespace \`${APP_METRICS.namespace}\`)`, width: 24, height: 1 }),
-      graph('Tokens by model and purpose', [appSearch(APP_METRICS.names.inputTokens, 'Sum', 'input'), appSearch(APP_METRICS.names.outputTokens, 'Sum', 'output')], [
-        appSearch(APP_METRICS.names.cacheReadInputTokens, 'Sum', 'cache read'),
-      ]),
-      graph('Cost (USD) by model and purpose', [appSearch(APP_METRICS.names.costUsd, 'Sum', 'USD')], hourlyCost ? [hourlyCost.expression.with({ label: 'Bedrock estimate (account, per hour)', period: Duration.hours(1) })] : []),
+      new cloudwatch.TextWidget({
+        markdown: `## dualnova usage by purpose (EMF metrics, namespace \`${APP_METRICS.namespace}\`)`,
+        width: 24,
+        height: 1,
+      }),
+      graph(
+        'Tokens by model and purpose',
+        [appSearch(APP_METRICS.names.inputTokens, 'Sum', 'input'), appSearch(APP_METRICS.names.outputTokens, 'Sum', 'output')],
+        [appSearch(APP_METRICS.names.cacheReadInputTokens, 'Sum', 'cache read')],
+      ),
+      graph(
+        'Cost (USD) by model and purpose',
+        [appSearch(APP_METRICS.names.costUsd, 'Sum', 'USD')],
+        hourlyCost ? [hourlyCost.expression.with({ label: 'Bedrock estimate (account, per hour)', period: Duration.hours(1) })] : [],
+      ),
       graph('Model latency by purpose (p90, ms)', [appSearch(APP_METRICS.names.latencyMs, 'p90', 'p90')]),
     );
 
@@ -85,23 +101,37 @@ export class Dashboard extends Construct {
     const tg = props.targetGroup.metrics;
     d.addWidgets(
       new cloudwatch.TextWidget({ markdown: '## Load balancer', width: 24, height: 1 }),
-      graph('Requests and errors', [alb.requestCount({ period: FIVE_MINUTES })], [
-        alb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: FIVE_MINUTES }),
-        alb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: FIVE_MINUTES }),
-        alb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_4XX_COUNT, { period: FIVE_MINUTES }),
-      ]),
+      graph(
+        'Requests and errors',
+        [alb.requestCount({ period: FIVE_MINUTES })],
+        [
+          alb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: FIVE_MINUTES }),
+          alb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: FIVE_MINUTES }),
+          alb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_4XX_COUNT, { period: FIVE_MINUTES }),
+        ],
+      ),
       graph('Target response time (s)', [
         tg.targetResponseTime({ statistic: 'p50', period: FIVE_MINUTES }),
         tg.targetResponseTime({ statistic: 'p95', period: FIVE_MINUTES }),
         tg.targetResponseTime({ statistic: 'p99', period: FIVE_MINUTES }),
       ]),
-      graph('Targets', [tg.healthyHostCount({ statistic: 'Minimum', period: Duration.minutes(1) }), tg.unhealthyHostCount({ statistic: 'Maximum', period: Duration.minutes(1) })], [
-        alb.activeConnectionCount({ period: FIVE_MINUTES }),
-      ]),
+      graph(
+        'Targets',
+        [
+          tg.healthyHostCount({ statistic: 'Minimum', period: Duration.minutes(1) }),
+          tg.unhealthyHostCount({ statistic: 'Maximum', period: Duration.minutes(1) }),
+        ],
+        [alb.activeConnectionCount({ period: FIVE_MINUTES })],
+      ),
     );
 
     const serviceWidgets: cloudwatch.IWidget[] = [
-      graph('Service CPU and memory (%)', [props.service.metricCpuUtilization({ period: FIVE_MINUTES }), props.service.metricMemoryUtilization({ period: FIVE_MINUTES })], [], props.database ? WIDTH : 12),
+      graph(
+        'Service CPU and memory (%)',
+        [props.service.metricCpuUtilization({ period: FIVE_MINUTES }), props.service.metricMemoryUtilization({ period: FIVE_MINUTES })],
+        [],
+        props.database ? WIDTH : 12,
+      ),
       graph(
         'Running tasks',
         [
@@ -119,9 +149,11 @@ export class Dashboard extends Construct {
     ];
     if (props.database) {
       serviceWidgets.push(
-        graph('Aurora', [props.database.metric('ServerlessDatabaseCapacity', { statistic: 'Average', period: FIVE_MINUTES })], [
-          props.database.metricDatabaseConnections({ period: FIVE_MINUTES }),
-        ]),
+        graph(
+          'Aurora',
+          [props.database.metric('ServerlessDatabaseCapacity', { statistic: 'Average', period: FIVE_MINUTES })],
+          [props.database.metricDatabaseConnections({ period: FIVE_MINUTES })],
+        ),
       );
     }
     d.addWidgets(new cloudwatch.TextWidget({ markdown: '## Service', width: 24, height: 1 }), ...serviceWidgets);

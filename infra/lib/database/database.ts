@@ -44,14 +44,22 @@ export class Database extends Construct {
     });
 
     // The database never opens connections; ingress is added for the service only.
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: 'dualnova Aurora PostgreSQL', allowAllOutbound: false });
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'dualnova Aurora PostgreSQL',
+      allowAllOutbound: false,
+    });
 
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
       clusterIdentifier,
       engine,
       credentials: rds.Credentials.fromGeneratedSecret(DATABASE_USER, { secretName: `dualnova/${props.envName}/database` }),
       defaultDatabaseName: DATABASE_NAME,
-      writer: rds.ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false, autoMinorVersionUpgrade: true, enablePerformanceInsights: true }),
+      writer: rds.ClusterInstance.serverlessV2('Writer', {
+        publiclyAccessible: false,
+        autoMinorVersionUpgrade: true,
+        enablePerformanceInsights: true,
+      }),
       readers: Array.from({ length: props.readers }, (_, index) =>
         rds.ClusterInstance.serverlessV2(`Reader${index + 1}`, {
           publiclyAccessible: false,
@@ -87,12 +95,14 @@ export class Database extends Construct {
 
     Validations.of(this.cluster).acknowledge({
       id: 'AwsSolutions-RDS11',
-      reason: 'The cluster is reachable only from the service security group in isolated subnets; a non-default port adds no protection and breaks standard PostgreSQL tooling.',
+      reason:
+        'The cluster is reachable only from the service security group in isolated subnets; a non-default port adds no protection and breaks standard PostgreSQL tooling.',
     });
     if (!props.deletionProtection) {
       Validations.of(this.cluster).acknowledge({
         id: 'AwsSolutions-RDS10',
-        reason: 'Deletion protection is off in this environment (dbDeletionProtection=false) so that it can be torn down; a final snapshot is still taken on delete. prod turns it on.',
+        reason:
+          'Deletion protection is off in this environment (dbDeletionProtection=false) so that it can be torn down; a final snapshot is still taken on delete. prod turns it on.',
       });
     }
     // Acknowledged on the cluster, the generated secret's parent (cluster.secret is its attachment).

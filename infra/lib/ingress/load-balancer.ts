@@ -58,12 +58,18 @@ export class LoadBalancer extends Construct {
           ? [{ peer: ec2.Peer.anyIpv4(), label: 'anyone (no allow-list)' }]
           : [{ peer: ec2.Peer.ipv4(props.vpc.vpcCidrBlock), label: 'the VPC (internal ALB)' }];
     for (const { peer, label } of peers) {
-      for (const port of ports) this.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${port === 80 && this.https ? 'HTTP redirect' : port === 443 ? 'HTTPS' : 'HTTP'} from ${label}`);
+      for (const port of ports)
+        this.securityGroup.addIngressRule(
+          peer,
+          ec2.Port.tcp(port),
+          `${port === 80 && this.https ? 'HTTP redirect' : port === 443 ? 'HTTPS' : 'HTTP'} from ${label}`,
+        );
     }
     if (props.allowedCidrs.length === 0 && props.internetFacing) {
       Validations.of(this.securityGroup).acknowledge({
         id: 'AwsSolutions-EC23',
-        reason: 'Internet-facing ALB with no allow-list configured (allowedCidrs empty): open ingress on 80/443 is the intent. Set allowedCidrs to restrict it; the rule is then not acknowledged.',
+        reason:
+          'Internet-facing ALB with no allow-list configured (allowedCidrs empty): open ingress on 80/443 is the intent. Set allowedCidrs to restrict it; the rule is then not acknowledged.',
       });
     }
 
@@ -115,7 +121,12 @@ export class LoadBalancer extends Construct {
         open: false,
       });
     } else {
-      this.listener = this.alb.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP, defaultAction: forward, open: false });
+      this.listener = this.alb.addListener('Http', {
+        port: 80,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        defaultAction: forward,
+        open: false,
+      });
       Annotations.of(this).addWarningV2(
         'dualnova:http-only',
         'No certificateArn: the ALB serves plain HTTP on port 80, so questions, answers and any tokens cross the network unencrypted. Set -c certificateArn=arn:aws:acm:... for HTTPS with an HTTP→HTTPS redirect.',

@@ -26,7 +26,8 @@ export class LogBucket extends Construct {
     });
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This bucket is itself the access-log destination (ALB access logs, VPC flow logs); logging its own access would need a second bucket with the same question.',
+      reason:
+        'This bucket is itself the access-log destination (ALB access logs, VPC flow logs); logging its own access would need a second bucket with the same question.',
     });
   }
 }

@@ -27,7 +27,9 @@ export class Network extends Construct {
     if (props.vpcId) {
       this.vpc = ec2.Vpc.fromLookup(this, 'Vpc', { vpcId: props.vpcId });
       // An existing VPC may have no isolated subnets; the database then shares the private ones.
-      this.databaseSubnets = { subnetType: this.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS };
+      this.databaseSubnets = {
+        subnetType: this.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS,
+      };
       return;
     }
     const vpc = new ec2.Vpc(this, 'Vpc', {

@@ -130,17 +130,20 @@ export class AppService extends Construct {
       );
       Validations.of(props.taskRole).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'ECS Exec (enableExecuteCommand=true, a temporary debugging switch): the ssmmessages channel actions have no resource-level permissions. The catalogue policy itself is unaffected.',
+        reason:
+          'ECS Exec (enableExecuteCommand=true, a temporary debugging switch): the ssmmessages channel actions have no resource-level permissions. The catalogue policy itself is unaffected.',
       });
     }
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
-      reason: 'The environment holds only non-secret settings (model ids, region, ARNs, modes); every secret value reaches the container through ECS secrets from Secrets Manager.',
+      reason:
+        'The environment holds only non-secret settings (model ids, region, ARNs, modes); every secret value reaches the container through ECS secrets from Secrets Manager.',
     });
 
     Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ecr:GetAuthorizationToken has no resource-level permissions; image pulls themselves are limited to the asset repository, logs to the app log group, secrets to the database secret.',
+      reason:
+        'ecr:GetAuthorizationToken has no resource-level permissions; image pulls themselves are limited to the asset repository, logs to the app log group, secrets to the database secret.',
     });
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {

@@ -39,7 +39,10 @@ export class TaskRole extends Construct {
     const policy = new iam.Policy(this, 'Catalogue', {
       roles: [this.role],
       // minimize: false keeps the catalogue's statements (and Sids) one to one, as `dualnova iam-policy` prints them.
-      document: new iam.PolicyDocument({ statements: this.statements.map((statement) => iam.PolicyStatement.fromJson(statement)), minimize: false }),
+      document: new iam.PolicyDocument({
+        statements: this.statements.map((statement) => iam.PolicyStatement.fromJson(statement)),
+        minimize: false,
+      }),
     });
     acknowledgeCatalogueWildcards(policy, this.statements);
   }

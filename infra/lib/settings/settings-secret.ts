@@ -44,7 +44,8 @@ export class SettingsSecret extends Construct {
     });
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Holds operator-provided settings (third-party API keys, API tokens) with no rotation function that could change them at their source; they are rotated by the operator (docs/deploy.md, "Rotating secrets").',
+      reason:
+        'Holds operator-provided settings (third-party API keys, API tokens) with no rotation function that could change them at their source; they are rotated by the operator (docs/deploy.md, "Rotating secrets").',
     });
     this.secret = secret;
   }

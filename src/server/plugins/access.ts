@@ -30,5 +30,8 @@ export function callerIsAdmin(request: FastifyRequest): boolean {
 /** preHandler for admin-only routes: 403 forbidden for agents. */
 export async function requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
   if (callerIsAdmin(request)) return undefined;
-  return reply.code(403).type('application/json; charset=utf-8').send({ error: { code: 'forbidden', message: 'This needs the admin role.' } });
+  return reply
+    .code(403)
+    .type('application/json; charset=utf-8')
+    .send({ error: { code: 'forbidden', message: 'This needs the admin role.' } });
 }

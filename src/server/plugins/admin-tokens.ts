@@ -30,7 +30,8 @@ export function installTokenAdmin(app: FastifyInstance, tokens: TokenRepository)
 
   app.delete('/api/admin/tokens/:name', { preHandler: requireAdmin }, async (request, reply) => {
     const params = nameParams.safeParse(request.params);
-    if (!params.success || !(await tokens.revoke(params.data.name))) return sendError(reply, 404, 'not_found', 'No live token with that name.');
+    if (!params.success || !(await tokens.revoke(params.data.name)))
+      return sendError(reply, 404, 'not_found', 'No live token with that name.');
     request.log.info({ tokenName: params.data.name }, 'API token revoked');
     return reply.code(204).send();
   });

@@ -10,7 +10,11 @@ const ACCESS_KEY_ID = /\b(AKIA|ASIA)[A-Z0-9]{16}\b/gu;
 const STACK_LINE = /\n\s+at [^\n]+/gu;
 
 export function sanitizeClientText(text: string, sensitive: readonly string[] = []): string {
-  let out = text.replace(STACK_LINE, '').replace(ARN, '[aws-resource]').replace(ACCESS_KEY_ID, '[access-key]').replace(ACCOUNT_ID, '[account]');
+  let out = text
+    .replace(STACK_LINE, '')
+    .replace(ARN, '[aws-resource]')
+    .replace(ACCESS_KEY_ID, '[access-key]')
+    .replace(ACCOUNT_ID, '[account]');
   for (const value of sensitive) {
     if (value.length >= 4) out = out.split(value).join('[redacted]');
   }

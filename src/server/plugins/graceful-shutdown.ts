@@ -28,11 +28,15 @@ export async function drainAndClose(app: FastifyInstance, active: ActiveStreams,
     const graceEnds = Date.now() + options.graceMs;
     while (active.controllers.size > 0 && Date.now() < graceEnds) await sleep(50);
     if (active.controllers.size > 0) {
-      logger.warn({ streams: active.controllers.size, graceMs: options.graceMs }, 'grace period over: aborting the answers still streaming (stored as partial)');
+      logger.warn(
+        { streams: active.controllers.size, graceMs: options.graceMs },
+        'grace period over: aborting the answers still streaming (stored as partial)',
+      );
       for (const controller of active.controllers) controller.abort();
       const drainEnds = Date.now() + (options.abortDrainMs ?? 5000);
       while (active.controllers.size > 0 && Date.now() < drainEnds) await sleep(20);
-      if (active.controllers.size > 0) logger.error({ streams: active.controllers.size }, 'answers did not stop after abort; closing their connections');
+      if (active.controllers.size > 0)
+        logger.error({ streams: active.controllers.size }, 'answers did not stop after abort; closing their connections');
     } else {
       logger.info('all streaming answers finished within the grace period');
     }

@@ -78,11 +78,17 @@ function tooMany(reply: FastifyReply, code: 'rate_limited' | 'too_many_streams',
  * shares one "already ran" flag per request with every other limiter of the plugin, so a
  * per-user hook after the per-IP one would silently never count.
  */
-export async function installLimits(app: FastifyInstance, limits: RequestLimits, position: 'before-auth' | 'after-auth'): Promise<StreamSlots | undefined> {
+export async function installLimits(
+  app: FastifyInstance,
+  limits: RequestLimits,
+  position: 'before-auth' | 'after-auth',
+): Promise<StreamSlots | undefined> {
   if (position === 'before-auth') {
     await app.register(rateLimit, { global: false, max: limits.ipPerMinute, timeWindow: WINDOW_MS, cache: 20_000 });
     // No keyGenerator: the plugin's default keys by request.ip, folding IPv6 into /64 prefixes.
-    const perIp = app.createRateLimit({ max: limits.ipPerMinute, timeWindow: WINDOW_MS, cache: 20_000 } as Parameters<FastifyInstance['createRateLimit']>[0]);
+    const perIp = app.createRateLimit({ max: limits.ipPerMinute, timeWindow: WINDOW_MS, cache: 20_000 } as Parameters<
+      FastifyInstance['createRateLimit']
+    >[0]);
     app.addHook('onRequest', async (request, reply) => {
       if (!isApiRequest(request)) return undefined;
       const result = await perIp(request);
@@ -93,7 +99,12 @@ export async function installLimits(app: FastifyInstance, limits: RequestLimits,
     return undefined;
   }
 
-  const perUser = app.createRateLimit({ max: limits.userPerMinute, timeWindow: WINDOW_MS, cache: 20_000, keyGenerator: userKey } as Parameters<FastifyInstance['createRateLimit']>[0]);
+  const perUser = app.createRateLimit({
+    max: limits.userPerMinute,
+    timeWindow: WINDOW_MS,
+    cache: 20_000,
+    keyGenerator: userKey,
+  } as Parameters<FastifyInstance['createRateLimit']>[0]);
   const slots = new StreamSlots(limits.concurrentStreamsPerUser);
   app.addHook('onRequest', async (request, reply) => {
     if (!isModelRoute(request)) return undefined;
@@ -103,14 +114,24 @@ export async function installLimits(app: FastifyInstance, limits: RequestLimits,
       reply.header('x-ratelimit-remaining', String(result.remaining));
       if (result.isExceeded) {
         request.log.warn('per-user rate limit exceeded');
-        return tooMany(reply, 'rate_limited', result.ttlInSeconds, `At most ${limits.userPerMinute} questions and translations a minute; please wait a moment.`);
+        return tooMany(
+          reply,
+          'rate_limited',
+          result.ttlInSeconds,
+          `At most ${limits.userPerMinute} questions and translations a minute; please wait a moment.`,
+        );
       }
     }
     if (!isStreamingRoute(request)) return undefined;
     const release = slots.tryAcquire(userKey(request));
     if (!release) {
       request.log.warn({ limit: limits.concurrentStreamsPerUser }, 'concurrent stream limit reached');
-      return tooMany(reply, 'too_many_streams', 1, `At most ${limits.concurrentStreamsPerUser} answers can stream at once; wait for one to finish.`);
+      return tooMany(
+        reply,
+        'too_many_streams',
+        1,
+        `At most ${limits.concurrentStreamsPerUser} answers can stream at once; wait for one to finish.`,
+      );
     }
     // 'close' fires when the response ends or the client goes away, for normal and hijacked (SSE) replies alike.
     reply.raw.once('close', release);

@@ -28,7 +28,13 @@ export function installMetrics(app: FastifyInstance, active: ActiveStreams, slot
         const cpu = process.cpuUsage();
         return Math.round((cpu.user + cpu.system) / 1000) / 1000;
       })(),
-      memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external, arrayBuffersBytes: memory.arrayBuffers },
+      memory: {
+        rssBytes: memory.rss,
+        heapUsedBytes: memory.heapUsed,
+        heapTotalBytes: memory.heapTotal,
+        externalBytes: memory.external,
+        arrayBuffersBytes: memory.arrayBuffers,
+      },
       streams: { active: active.controllers.size, slotsHeld: slots()?.total ?? 0 },
     };
     if ((request.query as { reset?: string } | undefined)?.reset === 'true') {

@@ -32,7 +32,10 @@ export function embeddedSecurity(): ServerSecurity {
   return { authenticator: noneAuthenticator(), limits: null, maxHeaderBytes: 16_384, trustProxy: false };
 }
 
-export function securityFromSettings(settings: Settings, deps: { tokens: TokenRepository; logger: Logger; fetch?: typeof fetch }): ServerSecurity {
+export function securityFromSettings(
+  settings: Settings,
+  deps: { tokens: TokenRepository; logger: Logger; fetch?: typeof fetch },
+): ServerSecurity {
   return {
     authenticator: createAuthenticator(settings.auth, {
       tokens: deps.tokens,

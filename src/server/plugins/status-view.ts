@@ -9,7 +9,10 @@ import { clientText } from './client-text.js';
 export function statusFor(principal: Principal, report: StatusReport): StatusReport {
   if (isAdmin(principal)) return report;
   const features = Object.fromEntries(
-    Object.entries(report.features).map(([name, feature]) => [name, feature.reason === undefined ? feature : { ...feature, reason: clientText(feature.reason) }]),
+    Object.entries(report.features).map(([name, feature]) => [
+      name,
+      feature.reason === undefined ? feature : { ...feature, reason: clientText(feature.reason) },
+    ]),
   ) as StatusReport['features'];
   return {
     ...report,

@@ -62,8 +62,19 @@ export function registerChatRoutes(api: FastifyInstance, deps: ServerDependencie
         throw error;
       }
       request.log.error(errorFields(error), 'chat stream failed');
-      if (isDatabaseUnavailable(error)) sse.send({ event: 'error', data: { code: 'database_unavailable', message: 'The answer stopped because the database is not reachable; please try again shortly.' } });
-      else sse.send({ event: 'error', data: { code: 'internal_error', message: 'The answer stopped because of an internal error; it has been logged.' } });
+      if (isDatabaseUnavailable(error))
+        sse.send({
+          event: 'error',
+          data: {
+            code: 'database_unavailable',
+            message: 'The answer stopped because the database is not reachable; please try again shortly.',
+          },
+        });
+      else
+        sse.send({
+          event: 'error',
+          data: { code: 'internal_error', message: 'The answer stopped because of an internal error; it has been logged.' },
+        });
     } finally {
       active.controllers.delete(controller);
       sse?.end();

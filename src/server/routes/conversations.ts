@@ -11,7 +11,9 @@ export function registerConversationRoutes(api: FastifyInstance, deps: ServerDep
 
   // Every read and write below is filtered by the caller's user id (admins included): someone
   // else's conversation, message or answer is a 404, exactly like one that does not exist.
-  api.get('/conversations', async (request) => ({ conversations: (await conversations.list(ownerOf(request))).map(({ userId: _owner, ...view }) => view) }));
+  api.get('/conversations', async (request) => ({
+    conversations: (await conversations.list(ownerOf(request))).map(({ userId: _owner, ...view }) => view),
+  }));
 
   api.get('/conversations/:id', async (request, reply) => {
     const params = idParamsSchema.safeParse(request.params);
@@ -57,7 +59,8 @@ export function registerConversationRoutes(api: FastifyInstance, deps: ServerDep
 
   api.delete('/conversations/:id', async (request, reply) => {
     const params = idParamsSchema.safeParse(request.params);
-    if (!params.success || !(await conversations.delete(params.data.id, ownerOf(request)))) return sendError(reply, 404, 'conversation_not_found', NOT_FOUND);
+    if (!params.success || !(await conversations.delete(params.data.id, ownerOf(request))))
+      return sendError(reply, 404, 'conversation_not_found', NOT_FOUND);
     return reply.code(204).send();
   });
 
@@ -68,7 +71,13 @@ export function registerConversationRoutes(api: FastifyInstance, deps: ServerDep
     const message = owned ? found : undefined;
     if (!message || message.role !== 'assistant') return sendError(reply, 404, 'not_found', 'No answer with that id.');
     const body = feedbackBodySchema.safeParse(request.body);
-    if (!body.success) return sendError(reply, 400, 'invalid_request', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    if (!body.success)
+      return sendError(
+        reply,
+        400,
+        'invalid_request',
+        body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+      );
     const comment = body.data.comment?.trim() || null;
     const saved = await feedback.record({ messageId: message.id, userId: ownerOf(request), rating: body.data.rating, comment });
     return reply.code(201).send({ feedback: saved });

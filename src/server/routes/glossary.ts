@@ -29,7 +29,13 @@ export function registerGlossaryRoutes(api: FastifyInstance, deps: ServerDepende
 
   api.get('/glossary', async (request, reply) => {
     const query = glossaryQuerySchema.safeParse(request.query);
-    if (!query.success) return sendError(reply, 400, 'invalid_request', `category must be one of ${GLOSSARY_CATEGORIES.join(', ')}; q at most 200 characters`);
+    if (!query.success)
+      return sendError(
+        reply,
+        400,
+        'invalid_request',
+        `category must be one of ${GLOSSARY_CATEGORIES.join(', ')}; q at most 200 characters`,
+      );
     const glossary = deps.glossary();
     if (!glossary) return sendError(reply, 503, 'glossary_unavailable', 'No glossary is loaded.');
     const status = deps.glossaryStatus?.();
@@ -39,7 +45,10 @@ export function registerGlossaryRoutes(api: FastifyInstance, deps: ServerDepende
     const { q, category } = query.data;
     if (q === undefined && category === undefined && request.headers['if-none-match'] === etag) return reply.code(304).send();
     if (q === undefined && category === undefined) return glossary;
-    return { ...glossary, entries: glossary.entries.filter((entry) => (category === undefined || entry.category === category) && matches(entry, q)) };
+    return {
+      ...glossary,
+      entries: glossary.entries.filter((entry) => (category === undefined || entry.category === category) && matches(entry, q)),
+    };
   });
 
   api.get('/glossary/status', async (_request, reply) => {

@@ -30,13 +30,17 @@ export function registerTranslateRoutes(api: FastifyInstance, deps: ServerDepend
       const issue = parsed.error.issues[0];
       const field = issue?.path.join('.') || 'body';
       const code = field === 'target' || field === 'source' ? 'invalid_language' : 'invalid_request';
-      const message = code === 'invalid_language' ? `${field} must be one of auto, ${LANGUAGES.join(', ')}` : `${field}: ${issue?.message ?? 'invalid'}`;
+      const message =
+        code === 'invalid_language' ? `${field} must be one of auto, ${LANGUAGES.join(', ')}` : `${field}: ${issue?.message ?? 'invalid'}`;
       return sendError(reply, 400, code, message);
     }
     const body = parsed.data;
     const problem = messageProblem(body.text, TRANSLATE_MAX_CHARS);
     if (problem) {
-      const text = problem.code === 'message_too_long' ? `The text is longer than ${TRANSLATE_MAX_CHARS} characters; split it into shorter parts.` : problem.text.replace('The message', 'The text');
+      const text =
+        problem.code === 'message_too_long'
+          ? `The text is longer than ${TRANSLATE_MAX_CHARS} characters; split it into shorter parts.`
+          : problem.text.replace('The message', 'The text');
       return sendError(reply, problem.status, problem.code, text);
     }
     const translator = deps.translator;
@@ -50,7 +54,13 @@ export function registerTranslateRoutes(api: FastifyInstance, deps: ServerDepend
       if (!reply.raw.writableFinished) controller.abort();
     });
     try {
-      return await translator.translate({ text: body.text, target: body.target, source: body.source, userId: ownerOf(request), signal: controller.signal });
+      return await translator.translate({
+        text: body.text,
+        target: body.target,
+        source: body.source,
+        userId: ownerOf(request),
+        signal: controller.signal,
+      });
     } catch (error) {
       if (error instanceof BudgetExhaustedError) reply.header('retry-after', String(error.retryAfterSeconds));
       if (error instanceof AppError) return sendError(reply, error.statusCode, error.code, error.message);

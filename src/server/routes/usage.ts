@@ -24,14 +24,19 @@ export function registerUsageRoutes(api: FastifyInstance, deps: { usage?: UsageR
   api.get('/usage', async (request, reply) => {
     if (!usage) return sendError(reply, 503, 'usage_unavailable', 'Usage reporting is not configured in this server.');
     const query = usageQuerySchema.safeParse(request.query);
-    if (!query.success) return sendError(reply, 400, 'invalid_request', `window must be one of ${USAGE_WINDOWS.join(', ')}; scope must be deployment or me.`);
+    if (!query.success)
+      return sendError(reply, 400, 'invalid_request', `window must be one of ${USAGE_WINDOWS.join(', ')}; scope must be deployment or me.`);
     const principal = principalOf(request);
     const admin = isAdmin(principal);
     if (query.data.scope === 'deployment' && !admin) {
       return sendError(reply, 403, 'forbidden', "The whole deployment's usage needs the admin role; leave out scope to see your own.");
     }
     reply.header('cache-control', 'no-store');
-    return usage.report({ window: query.data.window, viewer: { userId: principal.userId, admin }, ...(query.data.scope ? { scope: query.data.scope } : {}) });
+    return usage.report({
+      window: query.data.window,
+      viewer: { userId: principal.userId, admin },
+      ...(query.data.scope ? { scope: query.data.scope } : {}),
+    });
   });
 
   api.get('/alarms', async (request, reply) => {

@@ -84,8 +84,7 @@ export const api = {
     getJson<{ questions: string[] }>(`/api/examples?lang=${lang}`, signal).then((r) => r.questions),
   conversations: (signal?: AbortSignal) =>
     getJson<{ conversations: ConversationSummary[] }>('/api/conversations', signal).then((r) => r.conversations),
-  conversation: (id: string, signal?: AbortSignal) =>
-    getJson<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}`, signal),
+  conversation: (id: string, signal?: AbortSignal) => getJson<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}`, signal),
   deleteConversation: async (id: string) => {
     await request(`/api/conversations/${encodeURIComponent(id)}`, { method: 'DELETE' });
   },
@@ -108,15 +107,7 @@ export const api = {
   glossaryStatus: (signal?: AbortSignal) => getJson<GlossaryStatus>('/api/glossary/status', signal),
 };
 
-const CHAT_EVENTS: ReadonlySet<string> = new Set<ChatEventType>([
-  'meta',
-  'references',
-  'delta',
-  'part_end',
-  'warning',
-  'error',
-  'done',
-]);
+const CHAT_EVENTS: ReadonlySet<string> = new Set<ChatEventType>(['meta', 'references', 'delta', 'part_end', 'warning', 'error', 'done']);
 
 /**
  * POST /api/chat and yield its events. Pre-stream failures throw ApiError with the server's

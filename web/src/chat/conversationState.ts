@@ -40,8 +40,19 @@ export function exchangesFromDetail(detail: ConversationDetail): Exchange[] {
     const reply = next && next.role === 'assistant' ? next : undefined;
     const answer = reply
       ? answerFromStored(reply, conversation.id)
-      : { ...initialAnswer(), conversationId: conversation.id, phase: 'interrupted' as const, status: 'failed' as const, error: { code: 'stream_interrupted', message: '' } };
-    out.push({ key: message.id, question: message.content, answer: { ...answer, userMessageId: message.id }, feedback: reply?.feedback ?? null });
+      : {
+          ...initialAnswer(),
+          conversationId: conversation.id,
+          phase: 'interrupted' as const,
+          status: 'failed' as const,
+          error: { code: 'stream_interrupted', message: '' },
+        };
+    out.push({
+      key: message.id,
+      question: message.content,
+      answer: { ...answer, userMessageId: message.id },
+      feedback: reply?.feedback ?? null,
+    });
     if (reply) i++;
   }
   return out;
@@ -53,11 +64,20 @@ export function conversationReducer(state: ConversationState, action: Conversati
       return { ...emptyConversation, id: action.id, loading: action.loading };
     case 'loaded':
       if (action.detail.conversation.id !== state.id) return state;
-      return { ...state, title: action.detail.conversation.title, exchanges: exchangesFromDetail(action.detail), loading: false, loadError: null };
+      return {
+        ...state,
+        title: action.detail.conversation.title,
+        exchanges: exchangesFromDetail(action.detail),
+        loading: false,
+        loadError: null,
+      };
     case 'load_failed':
       return { ...state, loading: false, loadError: action.code };
     case 'start':
-      return { ...state, exchanges: [...state.exchanges, { key: action.key, question: action.question, answer: initialAnswer(), feedback: null }] };
+      return {
+        ...state,
+        exchanges: [...state.exchanges, { key: action.key, question: action.question, answer: initialAnswer(), feedback: null }],
+      };
     case 'stream': {
       let id = state.id;
       let title = state.title;

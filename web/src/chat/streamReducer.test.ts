@@ -31,7 +31,10 @@ describe('streamReducer', () => {
   it('streams the overview, then the detail, with part_end stats and done', () => {
     const events: ChatEvent[] = [
       meta(koLane),
-      { type: 'references', data: { documents: [{ id: 'd1', title: '환불 정책', uri: 's3://kb/refund.md', score: 0.82, excerpt: '환불은 7일 이내' }] } },
+      {
+        type: 'references',
+        data: { documents: [{ id: 'd1', title: '환불 정책', uri: 's3://kb/refund.md', score: 0.82, excerpt: '환불은 7일 이내' }] },
+      },
       { type: 'delta', data: { lane: 'ko', part: 'overview', text: '환불은 ' } },
       { type: 'delta', data: { lane: 'ko', part: 'overview', text: '7일 이내 가능합니다.' } },
     ];
@@ -45,7 +48,18 @@ describe('streamReducer', () => {
 
     s = run(
       [
-        { type: 'part_end', data: { lane: 'ko', part: 'overview', model: 'us.amazon.nova-micro-v1:0', usage, latencyMs: 640, costUsd: 0.0000098, status: 'complete' } },
+        {
+          type: 'part_end',
+          data: {
+            lane: 'ko',
+            part: 'overview',
+            model: 'us.amazon.nova-micro-v1:0',
+            usage,
+            latencyMs: 640,
+            costUsd: 0.0000098,
+            status: 'complete',
+          },
+        },
         { type: 'delta', data: { lane: 'ko', part: 'detail', text: '자세히는' } },
       ],
       s,
@@ -61,7 +75,10 @@ describe('streamReducer', () => {
     s = run(
       [
         { type: 'delta', data: { lane: 'ko', part: 'detail', text: ' 다음과 같습니다.' } },
-        { type: 'part_end', data: { lane: 'ko', part: 'detail', model: 'us.amazon.nova-pro-v1:0', usage, latencyMs: 2100, costUsd: null, status: 'complete' } },
+        {
+          type: 'part_end',
+          data: { lane: 'ko', part: 'detail', model: 'us.amazon.nova-pro-v1:0', usage, latencyMs: 2100, costUsd: null, status: 'complete' },
+        },
         { type: 'done', data: { messageId: 'm2', status: 'complete', usage, costUsd: 0.0002 } },
       ],
       s,

@@ -59,11 +59,7 @@ export interface AnswerView {
 }
 
 /** SSE events plus what the client itself observes. */
-export type StreamAction =
-  | ChatEvent
-  | { type: 'stopped' }
-  | { type: 'interrupted' }
-  | { type: 'failed'; data: Notice };
+export type StreamAction = ChatEvent | { type: 'stopped' } | { type: 'interrupted' } | { type: 'failed'; data: Notice };
 
 export const PART_NAMES: readonly PartName[] = ['overview', 'detail'];
 
@@ -186,7 +182,13 @@ export function streamReducer(state: AnswerView, action: StreamAction): AnswerVi
       return { ...state, warnings: [...state.warnings, lane === undefined ? notice : { ...notice, lane }] };
     }
     case 'error':
-      return { ...state, phase: 'failed', status: 'failed', error: { code: action.data.code, message: action.data.message }, lanes: closeOpenParts(state.lanes) };
+      return {
+        ...state,
+        phase: 'failed',
+        status: 'failed',
+        error: { code: action.data.code, message: action.data.message },
+        lanes: closeOpenParts(state.lanes),
+      };
     case 'done': {
       const { messageId, status, usage, costUsd } = action.data;
       return {

@@ -42,7 +42,11 @@ export function useConversation(options: Options): ConversationController {
   // Follow the route: load the conversation it names, unless it is the one being streamed into.
   const { conversationId } = options;
   useEffect(() => {
-    if (conversationId === stateRef.current.id && (conversationId === null || stateRef.current.exchanges.length > 0 || stateRef.current.loading)) return;
+    if (
+      conversationId === stateRef.current.id &&
+      (conversationId === null || stateRef.current.exchanges.length > 0 || stateRef.current.loading)
+    )
+      return;
     abortRef.current?.abort();
     if (conversationId === null) {
       dispatch({ type: 'reset', id: null, loading: false });
@@ -108,7 +112,11 @@ export function useConversation(options: Options): ConversationController {
         dispatch({ type: 'remove', key });
         return { ok: false, code };
       }
-      dispatch({ type: 'stream', key, action: code === 'stream_interrupted' ? { type: 'interrupted' } : { type: 'failed', data: { code, message: '' } } });
+      dispatch({
+        type: 'stream',
+        key,
+        action: code === 'stream_interrupted' ? { type: 'interrupted' } : { type: 'failed', data: { code, message: '' } },
+      });
       return { ok: true };
     } finally {
       if (abortRef.current === controller) abortRef.current = null;

@@ -25,7 +25,12 @@ export function AssistantMessage({ exchange, onRetry, onFeedback, canRetry }: Pr
   const totalTokens = answer.usage ? answer.usage.inputTokens + answer.usage.outputTokens : 0;
 
   return (
-    <article className="message message-assistant" aria-busy={open} data-phase={answer.phase} data-message-id={answer.messageId ?? undefined}>
+    <article
+      className="message message-assistant"
+      aria-busy={open}
+      data-phase={answer.phase}
+      data-message-id={answer.messageId ?? undefined}
+    >
       <div className="avatar avatar-assistant" aria-hidden="true">
         <Icon name="chat" size={16} />
       </div>
@@ -66,9 +71,12 @@ export function AssistantMessage({ exchange, onRetry, onFeedback, canRetry }: Pr
             {errorText(answer.error.code)}
           </Notice>
         )}
-        {answer.phase === 'done' && answer.status === 'partial' && !answer.error && !answer.lanes.some((l) => l.parts.overview.notices.length + l.parts.detail.notices.length > 0) && (
-          <Notice tone="info">{t('answerIncomplete')}</Notice>
-        )}
+        {answer.phase === 'done' &&
+          answer.status === 'partial' &&
+          !answer.error &&
+          !answer.lanes.some((l) => l.parts.overview.notices.length + l.parts.detail.notices.length > 0) && (
+            <Notice tone="info">{t('answerIncomplete')}</Notice>
+          )}
         <References references={answer.references} />
         {!open && (
           <footer className="answer-footer">
@@ -77,7 +85,10 @@ export function AssistantMessage({ exchange, onRetry, onFeedback, canRetry }: Pr
             )}
             {answer.usage && totalTokens > 0 && (
               <span className="answer-totals">
-                {t('answerTotals', { tokens: formatCount(totalTokens, locale), cost: answer.costUsd === null ? t('statCostUnknown') : formatCost(answer.costUsd) })}
+                {t('answerTotals', {
+                  tokens: formatCount(totalTokens, locale),
+                  cost: answer.costUsd === null ? t('statCostUnknown') : formatCost(answer.costUsd),
+                })}
               </span>
             )}
           </footer>

@@ -77,7 +77,14 @@ export function ChatView({ chat, answerLanguage, onAnswerLanguage, onNewConversa
     <div className="chat">
       {state.loadError ? (
         <div className="chat-message-center">
-          <Notice tone="error" action={<button type="button" className="btn btn-small" onClick={onNewConversation}>{t('newConversation')}</button>}>
+          <Notice
+            tone="error"
+            action={
+              <button type="button" className="btn btn-small" onClick={onNewConversation}>
+                {t('newConversation')}
+              </button>
+            }
+          >
             {errorText(state.loadError)}
           </Notice>
         </div>

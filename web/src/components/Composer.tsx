@@ -86,4 +86,3 @@ export function Composer({ value, onChange, onSend, onStop, streaming, error, an
     </form>
   );
 }
-

@@ -78,7 +78,10 @@ export function ConversationList({ conversations, loading, error, currentId, onO
         onConfirm={() => {
           const target = pending;
           setPending(null);
-          if (target) onDelete(target.id).catch((e: unknown) => setDeleteError(typeof e === 'object' && e && 'code' in e ? String(e.code) : 'internal_error'));
+          if (target)
+            onDelete(target.id).catch((e: unknown) =>
+              setDeleteError(typeof e === 'object' && e && 'code' in e ? String(e.code) : 'internal_error'),
+            );
         }}
       />
     </nav>

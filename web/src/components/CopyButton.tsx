@@ -33,7 +33,12 @@ export function CopyButton({ getText, label }: { getText: () => string; label: s
     <button
       type="button"
       className="btn btn-small btn-quiet"
-      onClick={() => copyText(getText()).then(() => setState('copied'), () => setState('failed'))}
+      onClick={() =>
+        copyText(getText()).then(
+          () => setState('copied'),
+          () => setState('failed'),
+        )
+      }
     >
       <Icon name={state === 'copied' ? 'check' : 'copy'} size={15} />
       <span aria-live="polite">{state === 'copied' ? t('copied') : state === 'failed' ? t('copyFailed') : label}</span>

@@ -17,7 +17,9 @@ export function GlossaryChip({ issues }: { issues: GlossaryTermIssue[] }) {
   const first = issues[0];
   if (!first) return null;
   const line = (issue: GlossaryTermIssue) =>
-    issue.found !== undefined ? t('glossaryIssueFound', { expected: issue.expected, found: issue.found }) : t('glossaryIssueMissing', { expected: issue.expected });
+    issue.found !== undefined
+      ? t('glossaryIssueFound', { expected: issue.expected, found: issue.found })
+      : t('glossaryIssueMissing', { expected: issue.expected });
   const label =
     issues.length > 1
       ? t('glossaryChipMany', { n: issues.length })
@@ -50,7 +52,11 @@ export function GlossaryChip({ issues }: { issues: GlossaryTermIssue[] }) {
             <li key={`${issue.term}-${issue.found ?? ''}`}>
               <span>{line(issue)}</span>
               {panels && (
-                <button type="button" className="btn btn-small btn-quiet" onClick={() => panels.show('glossary', { glossaryQuery: issue.expected })}>
+                <button
+                  type="button"
+                  className="btn btn-small btn-quiet"
+                  onClick={() => panels.show('glossary', { glossaryQuery: issue.expected })}
+                >
                   {t('showInGlossary')}
                 </button>
               )}

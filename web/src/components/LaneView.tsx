@@ -10,7 +10,17 @@ export function laneTitle(lane: Lane, t: ReturnType<typeof useI18n>['t'], langua
 }
 
 /** One language version of the answer: overview, then the detailed answer. */
-export function LaneView({ answer, lane, showTitle, multiLane }: { answer: AnswerView; lane: Lane; showTitle: boolean; multiLane: boolean }) {
+export function LaneView({
+  answer,
+  lane,
+  showTitle,
+  multiLane,
+}: {
+  answer: AnswerView;
+  lane: Lane;
+  showTitle: boolean;
+  multiLane: boolean;
+}) {
   const { t, languageName, warningText } = useI18n();
   const laneWarnings = answer.warnings.filter((w) => w.lane === lane.lane);
   const open = answer.phase === 'connecting' || answer.phase === 'streaming';

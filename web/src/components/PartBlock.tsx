@@ -23,11 +23,22 @@ export function PartBlock({ name, part, active, answerOpen, stopped, lang }: Pro
   const { t, warningText } = useI18n();
   const hasText = part.text.length > 0;
   const failed = part.phase === 'failed';
-  const hidden = !hasText && !failed && part.notices.length === 0 && part.glossary.length === 0 && !(answerOpen && name === 'detail' && part.phase === 'waiting') && !active;
+  const hidden =
+    !hasText &&
+    !failed &&
+    part.notices.length === 0 &&
+    part.glossary.length === 0 &&
+    !(answerOpen && name === 'detail' && part.phase === 'waiting') &&
+    !active;
   if (hidden) return null;
   const ended = part.phase === 'complete' || part.phase === 'partial' || part.phase === 'failed';
   return (
-    <section className={`part part-${name}`} aria-label={name === 'detail' ? t('detailLabel') : undefined} data-part={name} data-phase={part.phase}>
+    <section
+      className={`part part-${name}`}
+      aria-label={name === 'detail' ? t('detailLabel') : undefined}
+      data-part={name}
+      data-phase={part.phase}
+    >
       {name === 'detail' && (
         <div className="part-divider">
           <span>{t('detailLabel')}</span>

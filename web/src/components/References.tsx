@@ -39,7 +39,12 @@ export function References({ references }: { references: Reference[] }) {
         ))}
       </ol>
       {(hidden > 0 || expanded) && references.length > COLLAPSED_COUNT && (
-        <button type="button" className="btn btn-small btn-quiet references-more" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
+        <button
+          type="button"
+          className="btn btn-small btn-quiet references-more"
+          aria-expanded={expanded}
+          onClick={() => setExpanded(!expanded)}
+        >
           {expanded ? t('showFewerSources') : t('showMoreSources', { n: hidden })}
         </button>
       )}

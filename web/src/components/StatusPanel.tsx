@@ -41,7 +41,9 @@ export function StatusPanel({ status, error }: { status: Status | null; error: s
     );
   }
   const problems = status.dependencies.filter(isProblem);
-  const counts = STATES.map((state) => [state, status.dependencies.filter((d) => d.state === state).length] as const).filter(([, n]) => n > 0);
+  const counts = STATES.map((state) => [state, status.dependencies.filter((d) => d.state === state).length] as const).filter(
+    ([, n]) => n > 0,
+  );
   const featuresOff = FEATURES.filter((f) => status.features[f] && !status.features[f].available);
   const kbKey: LabelKey = status.knowledgeBase.source === 'bedrock-kb' ? 'kb_bedrock-kb' : 'kb_local';
   return (
@@ -58,7 +60,9 @@ export function StatusPanel({ status, error }: { status: Status | null; error: s
           <dt>{t('knowledgeBase')}</dt>
           <dd>
             {t(kbKey)}
-            {typeof status.knowledgeBase.documents === 'number' && <span className="muted"> · {t('kbDocuments', { n: status.knowledgeBase.documents })}</span>}
+            {typeof status.knowledgeBase.documents === 'number' && (
+              <span className="muted"> · {t('kbDocuments', { n: status.knowledgeBase.documents })}</span>
+            )}
           </dd>
         </div>
         {status.mode !== 'offline' && status.models && (

@@ -79,7 +79,13 @@ function ToolsPanelView({ panels }: { panels: Panels }) {
             </button>
           ))}
         </div>
-        <button type="button" className="btn btn-icon btn-quiet" aria-label={t('closePanel')} title={`${t('closePanel')} (Esc)`} onClick={panels.close}>
+        <button
+          type="button"
+          className="btn btn-icon btn-quiet"
+          aria-label={t('closePanel')}
+          title={`${t('closePanel')} (Esc)`}
+          onClick={panels.close}
+        >
           <Icon name="close" />
         </button>
       </div>

@@ -16,8 +16,7 @@ export function UserMessage({ text, translatedQuestion, translatedLanguage }: Pr
       <div className="bubble">{text}</div>
       {translatedQuestion && (
         <p className="translated-question">
-          <span className="translated-question-label">{t('translatedQuestion')}</span>{' '}
-          <q lang={translatedLanguage}>{translatedQuestion}</q>
+          <span className="translated-question-label">{t('translatedQuestion')}</span> <q lang={translatedLanguage}>{translatedQuestion}</q>
         </p>
       )}
     </article>

@@ -63,7 +63,9 @@ export function GlossaryPanel({ active, query }: Props) {
               </ul>
             </details>
           )}
-          {broken && broken.problems.length === 0 && broken.message && <span className="notice-reason">{t('serverSays', { reason: broken.message })}</span>}
+          {broken && broken.problems.length === 0 && broken.message && (
+            <span className="notice-reason">{t('serverSays', { reason: broken.message })}</span>
+          )}
         </Notice>
       )}
       <div className="glossary-filters" role="search">
@@ -83,7 +85,11 @@ export function GlossaryPanel({ active, query }: Props) {
         <label htmlFor={`${id}-category`} className="visually-hidden">
           {t('glossaryCategory')}
         </label>
-        <select id={`${id}-category`} value={category} onChange={(e) => setCategory(isGlossaryCategory(e.target.value) ? e.target.value : 'all')}>
+        <select
+          id={`${id}-category`}
+          value={category}
+          onChange={(e) => setCategory(isGlossaryCategory(e.target.value) ? e.target.value : 'all')}
+        >
           <option value="all">{t('category_all')}</option>
           {GLOSSARY_CATEGORIES.map((c) => (
             <option key={c} value={c}>

@@ -23,7 +23,13 @@ const recovery: GlossaryEntry = {
   aliases: {},
   description: 'Getting back into an account after losing access (e.g. for Aria players).',
 };
-const orin: GlossaryEntry = { id: 'orin', category: 'character', names: { ko: '오린', en: 'Orin' }, aliases: {}, description: 'Merchant NPC.' };
+const orin: GlossaryEntry = {
+  id: 'orin',
+  category: 'character',
+  names: { ko: '오린', en: 'Orin' },
+  aliases: {},
+  description: 'Merchant NPC.',
+};
 const all = [aria, stardust, recovery, orin];
 
 describe('glossary search', () => {

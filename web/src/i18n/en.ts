@@ -80,12 +80,14 @@ export const en = {
   termWrittenAs: 'written “{rendered}”, expected “{expected}”',
   termMissing: 'not in the translation',
   termNoName: 'no {lang} name in the glossary',
-  translatorOffline: 'Translation needs a language model, and the server runs in offline mode. Set {setting} (with AWS credentials) or connect an OpenAI-compatible server, then restart it.',
+  translatorOffline:
+    'Translation needs a language model, and the server runs in offline mode. Set {setting} (with AWS credentials) or connect an OpenAI-compatible server, then restart it.',
   serverSays: 'Server: {reason}',
   translatorTooLong: 'The text is longer than {max} characters. Split it into shorter parts.',
   translatorBusy: 'The translation model is busy or unavailable. Try again in {s} seconds.',
   translatorBusyNow: 'The translation model is busy or unavailable. Please try again shortly.',
-  translatorFailed: 'The model could not translate this text (an error, or an empty or untranslated result). Try again, or rephrase the text.',
+  translatorFailed:
+    'The model could not translate this text (an error, or an empty or untranslated result). Try again, or rephrase the text.',
 
   glossarySearch: 'Search the glossary',
   glossarySearchPlaceholder: 'Name or alias, any language…',

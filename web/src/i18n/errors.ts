@@ -170,7 +170,8 @@ const WARNINGS: Record<UiLanguage, Partial<Record<ErrorCode, string>>> = {
       'Offline mode: nothing was translated. Each language version quotes documents written in that language; translation needs a language model.',
   },
   ko: {
-    translation_unavailable: '오프라인 모드라 번역하지 않았습니다. 언어별 답변은 그 언어로 된 문서를 인용합니다. 번역하려면 언어 모델이 필요합니다.',
+    translation_unavailable:
+      '오프라인 모드라 번역하지 않았습니다. 언어별 답변은 그 언어로 된 문서를 인용합니다. 번역하려면 언어 모델이 필요합니다.',
   },
 };
 

@@ -82,7 +82,8 @@ export const ko: Labels = {
   termWrittenAs: '“{rendered}”(으)로 씀, 용어집은 “{expected}”',
   termMissing: '번역에 없음',
   termNoName: '용어집에 {lang} 명칭 없음',
-  translatorOffline: '번역하려면 언어 모델이 필요한데, 서버가 오프라인 모드로 실행 중입니다. AWS 자격 증명과 함께 {setting}을 설정하거나 OpenAI 호환 서버를 연결한 뒤 서버를 다시 시작하세요.',
+  translatorOffline:
+    '번역하려면 언어 모델이 필요한데, 서버가 오프라인 모드로 실행 중입니다. AWS 자격 증명과 함께 {setting}을 설정하거나 OpenAI 호환 서버를 연결한 뒤 서버를 다시 시작하세요.',
   serverSays: '서버 메시지: {reason}',
   translatorTooLong: '텍스트가 {max}자를 넘습니다. 나누어 번역해 주세요.',
   translatorBusy: '번역 모델이 바쁘거나 사용할 수 없습니다. {s}초 후에 다시 시도해 주세요.',

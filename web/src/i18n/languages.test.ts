@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 // The test (only) reads the server's table, to prove the web app's copy is in step with it.
 import { LANGUAGES as SERVER_LANGUAGES, NATIVE_LANGUAGE_NAMES as SERVER_NATIVE_NAMES } from '../../../src/lang/languages';
-import { ANSWER_LANGUAGES, isAnswerLanguage, isLanguage, isTranslateTarget, LANGUAGES, NATIVE_LANGUAGE_NAMES, TRANSLATE_TARGETS } from './languages';
+import {
+  ANSWER_LANGUAGES,
+  isAnswerLanguage,
+  isLanguage,
+  isTranslateTarget,
+  LANGUAGES,
+  NATIVE_LANGUAGE_NAMES,
+  TRANSLATE_TARGETS,
+} from './languages';
 
 describe('language options', () => {
   it('copies the server languages and their native names', () => {
@@ -11,7 +19,13 @@ describe('language options', () => {
 
   it('offers "Answer in: auto / 한국어 / English / 日本語 / 中文" and the same translator targets', () => {
     expect(ANSWER_LANGUAGES).toEqual(['auto', 'ko', 'en', 'ja', 'zh']);
-    expect(ANSWER_LANGUAGES.map((l) => (l === 'auto' ? 'auto' : NATIVE_LANGUAGE_NAMES[l]))).toEqual(['auto', '한국어', 'English', '日本語', '中文']);
+    expect(ANSWER_LANGUAGES.map((l) => (l === 'auto' ? 'auto' : NATIVE_LANGUAGE_NAMES[l]))).toEqual([
+      'auto',
+      '한국어',
+      'English',
+      '日本語',
+      '中文',
+    ]);
     expect(TRANSLATE_TARGETS).toEqual(ANSWER_LANGUAGES);
   });
 

@@ -4,7 +4,8 @@ import { markdownToPlainText } from './plainText';
 
 describe('markdownToPlainText', () => {
   it('strips emphasis, headings and link syntax', () => {
-    const md = '## Refunds\n\nYou can get a **refund** within *7 days*. See [the policy](https://example.com/refund).\n\n- Open `Settings`\n- Tap **Support**\n\n1. one\n2. two';
+    const md =
+      '## Refunds\n\nYou can get a **refund** within *7 days*. See [the policy](https://example.com/refund).\n\n- Open `Settings`\n- Tap **Support**\n\n1. one\n2. two';
     expect(markdownToPlainText(md)).toBe(
       'Refunds\n\nYou can get a refund within 7 days. See the policy (https://example.com/refund).\n\n- Open Settings\n- Tap Support\n\n1. one\n2. two',
     );

@@ -55,7 +55,10 @@ function block(token: Token, indent = ''): string {
       return list.items
         .map((item, i) => {
           const marker = list.ordered ? `${start + i}. ` : '- ';
-          const body = item.tokens.map((t) => block(t, indent + '   ')).filter(Boolean).join('\n');
+          const body = item.tokens
+            .map((t) => block(t, indent + '   '))
+            .filter(Boolean)
+            .join('\n');
           return indent + marker + body;
         })
         .join('\n');
@@ -85,5 +88,7 @@ function blocks(tokens: Token[]): string {
 
 /** Markdown → plain text for pasting into a customer reply (no `**`, `#`, link syntax). */
 export function markdownToPlainText(source: string): string {
-  return blocks(markdown.lexer(source)).replace(/\n{3,}/g, '\n\n').trim();
+  return blocks(markdown.lexer(source))
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

@@ -57,7 +57,9 @@ export function TranslatorPanel() {
     } catch (e) {
       if (controller.signal.aborted || isAbortError(e)) return;
       setResult(null);
-      setFailure(e instanceof ApiError ? translatorFailure(e.code, e.status, e.message, e.retryAfter) : { kind: 'other', code: 'internal_error' });
+      setFailure(
+        e instanceof ApiError ? translatorFailure(e.code, e.status, e.message, e.retryAfter) : { kind: 'other', code: 'internal_error' },
+      );
     } finally {
       if (abort.current === controller) {
         abort.current = null;

@@ -40,16 +40,26 @@ describe('translator logic', () => {
       { text: 'ari', mark: true },
       { text: '!', mark: false },
     ]);
-    expect(highlightSegments('Star Dust and Star', ['Star', 'Star Dust']).filter((s) => s.mark).map((s) => s.text)).toEqual(['Star Dust', 'Star']);
+    expect(
+      highlightSegments('Star Dust and Star', ['Star', 'Star Dust'])
+        .filter((s) => s.mark)
+        .map((s) => s.text),
+    ).toEqual(['Star Dust', 'Star']);
     expect(highlightSegments('nothing here', [])).toEqual([{ text: 'nothing here', mark: false }]);
     expect(highlightSegments('', ['x'])).toEqual([]);
   });
 
   it('maps translator errors to the messages the panel shows', () => {
-    expect(translatorFailure('translation_unavailable', 503, 'Translation needs a model…', null)).toEqual({ kind: 'offline', reason: 'Translation needs a model…' });
+    expect(translatorFailure('translation_unavailable', 503, 'Translation needs a model…', null)).toEqual({
+      kind: 'offline',
+      reason: 'Translation needs a model…',
+    });
     expect(translatorFailure('message_too_long', 413, 'x', null)).toEqual({ kind: 'too-long' });
     expect(translatorFailure('translation_failed', 503, 'throttled', 5)).toEqual({ kind: 'busy', retryAfter: 5 });
-    expect(translatorFailure('translation_failed', 502, 'returned the text unchanged', null)).toEqual({ kind: 'failed', reason: 'returned the text unchanged' });
+    expect(translatorFailure('translation_failed', 502, 'returned the text unchanged', null)).toEqual({
+      kind: 'failed',
+      reason: 'returned the text unchanged',
+    });
     expect(translatorFailure('nothing_to_translate', 400, 'x', null)).toEqual({ kind: 'other', code: 'nothing_to_translate' });
   });
 });

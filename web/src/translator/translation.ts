@@ -66,7 +66,12 @@ export type TranslatorFailure =
   | { kind: 'failed'; reason: string | null }
   | { kind: 'other'; code: string };
 
-export function translatorFailure(code: string, status: number | null, message: string | null, retryAfter: number | null): TranslatorFailure {
+export function translatorFailure(
+  code: string,
+  status: number | null,
+  message: string | null,
+  retryAfter: number | null,
+): TranslatorFailure {
   const reason = message && message !== code ? message : null;
   if (code === 'translation_unavailable') return { kind: 'offline', reason };
   if (code === 'message_too_long' || code === 'payload_too_large') return { kind: 'too-long' };

@@ -34,7 +34,11 @@ export function UsageChart({ rows, u, locale, label }: { rows: LedgerModelRow[];
         maintainAspectRatio: false,
         animation: false,
         scales: {
-          x: { stacked: true, beginAtZero: true, ticks: { callback: (value) => new Intl.NumberFormat(locale, { notation: 'compact' }).format(Number(value)) } },
+          x: {
+            stacked: true,
+            beginAtZero: true,
+            ticks: { callback: (value) => new Intl.NumberFormat(locale, { notation: 'compact' }).format(Number(value)) },
+          },
           y: { stacked: true },
         },
         plugins: { legend: { position: 'bottom', labels: { boxWidth: 12, font: { size: 11 } } }, tooltip: { mode: 'index' } },
@@ -50,7 +54,13 @@ export function UsageChart({ rows, u, locale, label }: { rows: LedgerModelRow[];
     const c = chart.current;
     if (!c) return;
     c.data.labels = rows.map((r) => modelLabel(r.modelId) ?? r.modelId);
-    c.data.datasets = SERIES.map((s) => ({ label: u(s.label), data: rows.map((r) => r[s.key]), backgroundColor: s.color, borderWidth: 0, barThickness: 18 }));
+    c.data.datasets = SERIES.map((s) => ({
+      label: u(s.label),
+      data: rows.map((r) => r[s.key]),
+      backgroundColor: s.color,
+      borderWidth: 0,
+      barThickness: 18,
+    }));
     c.update();
   }, [rows, u]);
 

@@ -53,7 +53,10 @@ export function UsageLauncher({ conversationId, exchanges }: { conversationId: s
 
   const summary =
     usage && usage.calls > 0
-      ? u('conversationStrip', { tokens: new Intl.NumberFormat(locale).format(totalTokens(usage)), cost: usage.costUsd === null ? u('costUnknown') : formatCost(usage.costUsd) })
+      ? u('conversationStrip', {
+          tokens: new Intl.NumberFormat(locale).format(totalTokens(usage)),
+          cost: usage.costUsd === null ? u('costUnknown') : formatCost(usage.costUsd),
+        })
       : null;
 
   return (
@@ -64,7 +67,13 @@ export function UsageLauncher({ conversationId, exchanges }: { conversationId: s
             {summary}
           </span>
         )}
-        <button type="button" className="btn btn-quiet usage-open" aria-haspopup="dialog" aria-label={u('openPanel')} onClick={() => setOpen(true)}>
+        <button
+          type="button"
+          className="btn btn-quiet usage-open"
+          aria-haspopup="dialog"
+          aria-label={u('openPanel')}
+          onClick={() => setOpen(true)}
+        >
           <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
             <path d="M2 14V8h2.5v6H2Zm4.75 0V2h2.5v12h-2.5ZM11.5 14V5H14v9h-2.5Z" fill="currentColor" />
           </svg>

@@ -1,7 +1,16 @@
 import { useEffect, useState } from 'react';
 import { ApiError, isAbortError } from '../api/client';
 import { formatCost, modelLabel } from '../format';
-import { totalTokens, USAGE_WINDOWS, usageApi, type ConversationUsage, type LimitView, type ScopeView, type UsageReport, type UsageWindow } from './api';
+import {
+  totalTokens,
+  USAGE_WINDOWS,
+  usageApi,
+  type ConversationUsage,
+  type LimitView,
+  type ScopeView,
+  type UsageReport,
+  type UsageWindow,
+} from './api';
 import { useUsageText, type UsageText, type UsageTextKey } from './messages';
 import { UsageChart } from './UsageChart';
 
@@ -90,14 +99,20 @@ function LedgerSection({ report, u, locale }: { report: UsageReport; u: UsageTex
       <h3>
         {heading}
         <span className="usage-headline">
-          {u('tokens', { tokens: n(ledger.totals.totalTokens) })} · {cost(ledger.costUsd, u)} · {u('cacheShare')} {percent(ledger.cacheReadShare, locale)}
+          {u('tokens', { tokens: n(ledger.totals.totalTokens) })} · {cost(ledger.costUsd, u)} · {u('cacheShare')}{' '}
+          {percent(ledger.cacheReadShare, locale)}
         </span>
       </h3>
       {ledger.byModel.length === 0 ? (
         <p className="usage-muted">{u('noCalls')}</p>
       ) : (
         <>
-          <UsageChart rows={ledger.byModel} u={u} locale={locale} label={u('chartLabel', { window: u(`window_${report.window}` as UsageTextKey) })} />
+          <UsageChart
+            rows={ledger.byModel}
+            u={u}
+            locale={locale}
+            label={u('chartLabel', { window: u(`window_${report.window}` as UsageTextKey) })}
+          />
           <div className="usage-table-wrap">
             <table className="usage-table" data-testid="usage-ledger">
               <thead>
@@ -175,7 +190,9 @@ function CloudWatchSection({ report, u, locale }: { report: UsageReport; u: Usag
     <section className="usage-section" aria-label={u('cloudwatch')} data-cloudwatch-state={cw.state}>
       <h3>
         {u('cloudwatch')}
-        {cw.state === 'ok' && typeof cw.ageSeconds === 'number' && <span className="usage-headline">{u('cloudwatchFetched', { seconds: cw.ageSeconds })}</span>}
+        {cw.state === 'ok' && typeof cw.ageSeconds === 'number' && (
+          <span className="usage-headline">{u('cloudwatchFetched', { seconds: cw.ageSeconds })}</span>
+        )}
       </h3>
       {cw.state === 'pending' && <p className="usage-muted">{u('cloudwatchPending')}</p>}
       {unavailable && (
@@ -235,7 +252,8 @@ function CloudWatchSection({ report, u, locale }: { report: UsageReport; u: Usag
                   <span className={`usage-pill usage-pill-${r.status}`}>{u(`recon_${r.status}` as UsageTextKey)}</span>
                 </div>
                 <div className="usage-recon-figures">
-                  {u('ledger')}: {u('conversationCalls', { calls: n(r.ledger.invocations) })} · {u('tokens', { tokens: n(totalTokens(r.ledger)) })}
+                  {u('ledger')}: {u('conversationCalls', { calls: n(r.ledger.invocations) })} ·{' '}
+                  {u('tokens', { tokens: n(totalTokens(r.ledger)) })}
                   {r.cloudwatch && (
                     <>
                       {' '}
@@ -288,10 +306,21 @@ function LimitBar({ label, view, money, u, locale }: { label: string; view: Limi
     <div className="usage-limit">
       <div className="usage-limit-head">
         <span>{label}</span>
-        <span>{view.limit === null ? `${show(view.used)} · ${u('noLimit')}` : u('budgetUsed', { used: show(view.used), limit: show(view.limit) })}</span>
+        <span>
+          {view.limit === null
+            ? `${show(view.used)} · ${u('noLimit')}`
+            : u('budgetUsed', { used: show(view.used), limit: show(view.limit) })}
+        </span>
       </div>
       {view.limit !== null && (
-        <div className="usage-meter" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.min(100, pct)}>
+        <div
+          className="usage-meter"
+          role="meter"
+          aria-label={label}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.min(100, pct)}
+        >
           <span style={{ width: `${Math.min(100, pct)}%` }} className={pct >= 100 ? 'is-over' : pct >= 80 ? 'is-high' : ''} />
         </div>
       )}

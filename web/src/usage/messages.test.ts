@@ -16,7 +16,8 @@ describe('usage panel texts', () => {
   it('name every purpose, reconciliation status, alarm state and budget state the server sends', () => {
     const keys = Object.keys(usageEn);
     for (const purpose of ['overview', 'detail', 'translate-question', 'translate-text']) expect(keys).toContain(`purpose_${purpose}`);
-    for (const status of ['match', 'cloudwatch-higher', 'cloudwatch-lower', 'mixed', 'no-calls', 'unavailable']) expect(keys).toContain(`recon_${status}`);
+    for (const status of ['match', 'cloudwatch-higher', 'cloudwatch-lower', 'mixed', 'no-calls', 'unavailable'])
+      expect(keys).toContain(`recon_${status}`);
     for (const state of ['OK', 'ALARM', 'INSUFFICIENT_DATA']) expect(keys).toContain(`alarm_${state}`);
     for (const state of ['ok', 'warning', 'degraded', 'exhausted', 'unlimited']) expect(keys).toContain(`budget_${state}`);
   });
