@@ -1,3 +1,4 @@
+import { networkCodeOf } from '../errors/network.js';
 import type { DependencyState } from './status-types.js';
 
 /** What kind of failure an AWS call ended in, independent of the service. */
@@ -63,6 +64,7 @@ const THROTTLED_NAMES = new Set([
   'ProvisionedThroughputExceededException',
   'SlowDown',
   'LimitExceededException',
+  'ServiceQuotaExceededException',
 ]);
 const NOT_FOUND_NAMES = new Set(['ResourceNotFoundException', 'ResourceNotFound', 'NotFoundException', 'NoSuchEntity']);
 const SERVER_NAMES = new Set([
@@ -75,23 +77,13 @@ const SERVER_NAMES = new Set([
   'ServiceUnavailable',
   'ServiceUnavailableException',
   'ServiceFailure',
+  'ModelNotReadyException',
+  'ModelTimeoutException',
+  'ModelStreamErrorException',
+  'ModelErrorException',
 ]);
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNABORTED',
-  'ERR_HTTP2_ERROR',
-  'ERR_HTTP2_STREAM_ERROR',
-  'ERR_HTTP2_SESSION_ERROR',
-  'ERR_HTTP2_GOAWAY_SESSION',
-  'ERR_HTTP2_INVALID_SESSION',
-]);
+
+const INVALID_NAMES = new Set(['ValidationException', 'ValidationError', 'InvalidParameterValue', 'InvalidParameterException', 'BadRequestException']);
 
 const DENIED_ACTION = /is not authorized to perform:?\s*([A-Za-z0-9-]+:[A-Za-z0-9*]+)/;
 const ALLOWS_ACTION = /allows the ([A-Za-z0-9-]+:[A-Za-z0-9*]+) action/;
@@ -109,17 +101,6 @@ interface ErrorShape {
   $fault?: unknown;
   $metadata?: { httpStatusCode?: unknown };
   cause?: unknown;
-}
-
-function networkCode(error: ErrorShape): string | undefined {
-  const code = typeof error.code === 'string' ? error.code : undefined;
-  if (code && NETWORK_CODES.has(code)) return code;
-  const cause = error.cause;
-  if (typeof cause === 'object' && cause !== null) {
-    const causeCode = (cause as ErrorShape).code;
-    if (typeof causeCode === 'string' && NETWORK_CODES.has(causeCode)) return causeCode;
-  }
-  return undefined;
 }
 
 /** A message with request ids and ARNs of the caller kept (they help), but cut to one readable line. */
@@ -146,39 +127,44 @@ export function describeAwsError(error: unknown, options: { timedOut?: boolean; 
     ...extra,
   });
 
-  if (options.timedOut) {
-    return make('timeout', 'unreachable', `no answer within ${options.timeoutMs ?? '?'} ms`);
-  }
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    return make('no-credentials', 'unconfigured', 'no AWS credentials could be loaded');
-  }
-  if (DENIED_NAMES.has(name) || (status === 403 && !CREDENTIAL_NAMES.has(name))) {
+  const denied = (): AwsFailure => {
     const deniedAction = parseDeniedAction(message);
     const explicitDeny = /explicit deny/i.test(message);
     return make('denied', 'denied', `${name}: ${message}`, {
       ...(deniedAction ? { deniedAction } : {}),
       ...(explicitDeny ? { explicitDeny } : {}),
     });
+  };
+  const throttled = (): AwsFailure => make('throttled', 'degraded', `throttled (${name}); the SDK retried and gave up`);
+  const server = (): AwsFailure =>
+    make('server', 'error', `the service failed (${name}${status === undefined ? '' : `, HTTP ${status}`}): ${message}`);
+
+  if (options.timedOut) {
+    return make('timeout', 'unreachable', `no answer within ${options.timeoutMs ?? '?'} ms`);
   }
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return make('no-credentials', 'unconfigured', 'no AWS credentials could be loaded');
+  }
+  if (DENIED_NAMES.has(name)) return denied();
   if (CREDENTIAL_NAMES.has(name)) {
     return make('credentials', 'denied', `AWS rejected the credentials (${name}): ${message}`);
   }
-  if (THROTTLED_NAMES.has(name) || status === 429) {
-    return make('throttled', 'degraded', `throttled (${name}); the SDK retried and gave up`);
-  }
-  if (NOT_FOUND_NAMES.has(name) || status === 404) {
-    return make('not-found', 'error', `${name}: ${message}`);
-  }
-  const code = networkCode(e);
+  if (THROTTLED_NAMES.has(name)) return throttled();
+  if (NOT_FOUND_NAMES.has(name)) return make('not-found', 'error', `${name}: ${message}`);
+  if (SERVER_NAMES.has(name)) return server();
+  if (INVALID_NAMES.has(name)) return make('invalid', 'error', `${name}${status === undefined ? '' : ` (HTTP ${status})`}: ${message}`);
+  const code = networkCodeOf(error);
   if (code) {
     return make('unreachable', 'unreachable', `cannot connect (${code}): ${message}`);
   }
   if (name === 'TimeoutError' || name === 'RequestTimeout' || name === 'RequestTimeoutException') {
     return make('unreachable', 'unreachable', `the connection or request timed out (${message})`);
   }
-  if (SERVER_NAMES.has(name) || (status !== undefined && status >= 500) || e.$fault === 'server') {
-    return make('server', 'error', `the service failed (${name}${status === undefined ? '' : `, HTTP ${status}`}): ${message}`);
-  }
+  // Names this list does not know: the HTTP status says what kind of failure it was.
+  if (status === 403) return denied();
+  if (status === 429) return throttled();
+  if (status === 404) return make('not-found', 'error', `${name}: ${message}`);
+  if ((status !== undefined && status >= 500) || e.$fault === 'server') return server();
   if (status !== undefined && status >= 400) {
     return make('invalid', 'error', `${name} (HTTP ${status}): ${message}`);
   }

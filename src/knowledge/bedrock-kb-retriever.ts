@@ -4,6 +4,7 @@ import {
   type KnowledgeBaseRetrievalResult,
   type RetrievalResultLocation,
 } from '@aws-sdk/client-bedrock-agent-runtime';
+import { describeAwsError } from '../aws/errors.js';
 import { makeExcerpt } from './chunk.js';
 import { RetrievalError, type RetrievedDocument, type RetrieveOptions, type Retriever } from './types.js';
 
@@ -121,76 +122,35 @@ export function titleFromUri(uri: string): string {
   return decoded.trim() === '' ? uri : decoded;
 }
 
-interface SdkErrorLike {
-  name?: unknown;
-  message?: unknown;
-  code?: unknown;
-  $fault?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
-}
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ERR_HTTP2_ERROR',
-  'ERR_HTTP2_STREAM_ERROR',
-  'ERR_HTTP2_SESSION_ERROR',
-  'ERR_HTTP2_GOAWAY_SESSION',
-]);
-
 /** Maps an error thrown by the Retrieve call to a RetrievalError with a message an operator can act on. */
 export function toRetrievalError(error: unknown, knowledgeBaseId: string, signal?: AbortSignal): RetrievalError {
   if (error instanceof RetrievalError) return error;
-  const e: SdkErrorLike = typeof error === 'object' && error !== null ? (error as SdkErrorLike) : {};
-  const name = typeof e.name === 'string' ? e.name : 'Error';
-  const message = typeof e.message === 'string' ? e.message : String(error);
-  const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
-  const code = typeof e.code === 'string' ? e.code : undefined;
-  const detail = `${name}${status === undefined ? '' : ` (HTTP ${status})`}: ${message}`;
+  const failure = describeAwsError(error);
+  const status = failure.httpStatus;
+  const detail = `${failure.name}${status === undefined ? '' : ` (HTTP ${status})`}: ${failure.message}`;
+  const make = (code: RetrievalError['code'], message: string) => new RetrievalError(code, message, detail);
 
-  if (signal?.aborted || name === 'AbortError') {
-    return new RetrievalError('cancelled', 'The knowledge base search was cancelled.', detail);
-  }
-  switch (name) {
-    case 'AccessDeniedException':
-      return new RetrievalError(
+  if (signal?.aborted || failure.name === 'AbortError') return make('cancelled', 'The knowledge base search was cancelled.');
+  switch (failure.kind) {
+    case 'denied':
+      return make(
         'denied',
         `Access to Bedrock knowledge base ${knowledgeBaseId} was denied: the role needs bedrock:Retrieve on arn:aws:bedrock:<region>:<account>:knowledge-base/${knowledgeBaseId}.`,
-        detail,
       );
-    case 'ThrottlingException':
-    case 'ServiceQuotaExceededException':
-      return new RetrievalError(
-        'throttled',
-        'Bedrock is throttling knowledge base searches; retry in a moment, or ask for a higher Retrieve quota in Service Quotas.',
-        detail,
-      );
-    case 'ResourceNotFoundException':
-      return new RetrievalError(
-        'not_found',
-        `Bedrock knowledge base ${knowledgeBaseId} was not found in this region: check KNOWLEDGE_BASE_ID and the Bedrock region.`,
-        detail,
-      );
-    case 'ValidationException':
-      return new RetrievalError('invalid_request', `Bedrock rejected the knowledge base search: ${message}`, detail);
+    case 'throttled':
+      return make('throttled', 'Bedrock is throttling knowledge base searches; retry in a moment, or ask for a higher Retrieve quota in Service Quotas.');
+    case 'not-found':
+      return make('not_found', `Bedrock knowledge base ${knowledgeBaseId} was not found in this region: check KNOWLEDGE_BASE_ID and the Bedrock region.`);
+    case 'invalid':
+      return make('invalid_request', `Bedrock rejected the knowledge base search: ${failure.message}`);
+    case 'server':
+      if (status !== undefined) return make('unavailable', `The Bedrock knowledge base service failed (HTTP ${status}); retry later.`);
+      break;
     default:
       break;
   }
-  if (status !== undefined && status >= 500) {
-    return new RetrievalError('unavailable', `The Bedrock knowledge base service failed (HTTP ${status}); retry later.`, detail);
-  }
-  if (e.$fault === 'server' || (code !== undefined && NETWORK_CODES.has(code)) || name === 'TimeoutError' || status === undefined) {
-    return new RetrievalError(
-      'unavailable',
-      'The Bedrock knowledge base service could not be reached: check the network, the region and any AWS_ENDPOINT_URL setting.',
-      detail,
-    );
-  }
-  return new RetrievalError('invalid_request', `Bedrock rejected the knowledge base search (HTTP ${status}): ${message}`, detail);
+  return make(
+    'unavailable',
+    'The Bedrock knowledge base service could not be reached: check the network, the region and any AWS_ENDPOINT_URL setting.',
+  );
 }

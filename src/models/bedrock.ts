@@ -7,6 +7,8 @@ import {
   type SystemContentBlock,
   type TokenUsage as BedrockTokenUsage,
 } from '@aws-sdk/client-bedrock-runtime';
+import { describeAwsError } from '../aws/errors.js';
+import { networkCodeOf } from '../errors/network.js';
 import { baseModelId, inferenceProfileFor, isInferenceProfileId } from './catalogue.js';
 import { linkedAbort } from './abort.js';
 import { ModelError, type ChatModel, type ChatRequest, type ChatStreamEvent, type TokenUsage } from './types.js';
@@ -136,44 +138,7 @@ function streamException(event: ConverseStreamOutput): { name: string; message: 
   return undefined;
 }
 
-interface ErrorFacts {
-  name: string;
-  message: string;
-  status: number | undefined;
-  code: string | undefined;
-}
-
-function errorFacts(error: unknown): ErrorFacts {
-  if (typeof error !== 'object' || error === null) {
-    return { name: 'Error', message: String(error), status: undefined, code: undefined };
-  }
-  const record = error as Record<string, unknown>;
-  const metadata = record['$metadata'];
-  const status = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>)['httpStatusCode'] : undefined;
-  const code = record['code'];
-  return {
-    name: typeof record['name'] === 'string' ? record['name'] : 'Error',
-    message: typeof record['message'] === 'string' ? record['message'] : String(error),
-    status: typeof status === 'number' ? status : undefined,
-    code: typeof code === 'string' ? code : undefined,
-  };
-}
-
 const ON_DEMAND_UNSUPPORTED = /on-demand throughput isn.t supported|inference profile/i;
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ERR_HTTP2_STREAM_ERROR',
-  'ERR_HTTP2_SESSION_ERROR',
-  'ERR_HTTP2_GOAWAY_SESSION',
-  'ERR_HTTP2_ERROR',
-  'ERR_HTTP2_STREAM_CANCEL',
-  'ERR_HTTP2_INVALID_SESSION',
-]);
 
 function cancelledError(modelId: string, partialUsage?: TokenUsage): ModelError {
   return new ModelError('cancelled', `The call to ${modelId} was cancelled`, undefined, partialUsage);
@@ -191,15 +156,13 @@ export interface BedrockErrorContext {
 /** Turns whatever the SDK threw (HTTP error, in-stream exception, socket error) into a ModelError. */
 export function bedrockError(error: unknown, context: BedrockErrorContext): ModelError {
   const { modelId, partialUsage } = context;
-  const facts = errorFacts(error);
-  const detail = `${facts.name}: ${facts.message}`;
+  const failure = describeAwsError(error);
+  const detail = `${failure.name}: ${failure.message}`;
   const make = (code: ModelError['code'], message: string): ModelError => new ModelError(code, message, detail, partialUsage);
 
-  if (context.signal?.aborted || facts.name === 'AbortError') {
-    return new ModelError('cancelled', `The call to ${modelId} was cancelled`, detail, partialUsage);
-  }
-  switch (facts.name) {
-    case 'AccessDeniedException':
+  if (context.signal?.aborted || failure.name === 'AbortError') return make('cancelled', `The call to ${modelId} was cancelled`);
+  switch (failure.kind) {
+    case 'denied':
       return make(
         'denied',
         `Access to ${modelId} was denied: the caller needs ${STREAM_ACTION} on ${modelId}` +
@@ -208,52 +171,32 @@ export function bedrockError(error: unknown, context: BedrockErrorContext): Mode
             : '') +
           ', and model access must be enabled in the Bedrock console.',
       );
-    case 'UnrecognizedClientException':
-    case 'InvalidSignatureException':
-    case 'ExpiredTokenException':
-    case 'IncompleteSignature':
-    case 'MissingAuthenticationToken':
-      return make('denied', `AWS rejected the credentials used to call ${modelId} (${facts.name}); check the credential chain.`);
-    case 'CredentialsProviderError':
+    case 'credentials':
+      return make('denied', `AWS rejected the credentials used to call ${modelId} (${failure.name}); check the credential chain.`);
+    case 'no-credentials':
       return make('denied', `No AWS credentials were found to call ${modelId}; configure the credential chain or a task role.`);
-    case 'ThrottlingException':
-    case 'ServiceQuotaExceededException':
-    case 'TooManyRequestsException':
+    case 'throttled':
       return make('throttled', `Bedrock is throttling calls to ${modelId}; retry shortly or raise the quota.`);
-    case 'ValidationException':
-      if (ON_DEMAND_UNSUPPORTED.test(facts.message) && !isInferenceProfileId(modelId)) {
+    case 'invalid':
+      if (ON_DEMAND_UNSUPPORTED.test(failure.message) && !isInferenceProfileId(modelId)) {
         const profile = inferenceProfileFor(modelId, context.region);
         return make(
           'invalid_request',
-          `${modelId} cannot be invoked on demand: use an inference profile id instead, e.g. ${profile} ` +
-            `(set FAST_MODEL_ID / DETAIL_MODEL_ID).`,
+          `${modelId} cannot be invoked on demand: use an inference profile id instead, e.g. ${profile} (set FAST_MODEL_ID / DETAIL_MODEL_ID).`,
         );
       }
-      return make('invalid_request', `Bedrock rejected the request to ${modelId}: ${facts.message}`);
-    case 'ResourceNotFoundException':
-      return make('unavailable', `Model ${modelId} was not found in this region or account: ${facts.message}`);
-    case 'ModelNotReadyException':
-      return make('unavailable', `Model ${modelId} is not ready yet; retry shortly.`);
-    case 'ModelErrorException':
-      return make('model_error', `Model ${modelId} failed while processing the request.`);
-    case 'ModelStreamErrorException':
-    case 'ModelTimeoutException':
-    case 'InternalServerException':
-    case 'ServiceUnavailableException':
-      return make('unavailable', `Bedrock could not complete the answer from ${modelId} (${facts.name}); retry shortly.`);
+      return make('invalid_request', `Bedrock rejected the request to ${modelId}: ${failure.message}`);
+    case 'not-found':
+      return make('unavailable', `Model ${modelId} was not found in this region or account: ${failure.message}`);
+    case 'server':
+      if (failure.name === 'ModelErrorException') return make('model_error', `Model ${modelId} failed while processing the request.`);
+      if (failure.name === 'ModelNotReadyException') return make('unavailable', `Model ${modelId} is not ready yet; retry shortly.`);
+      return make('unavailable', `Bedrock could not complete the answer from ${modelId} (${failure.name}); retry shortly.`);
     default:
       break;
   }
-  if (context.phase === 'stream') {
-    return make('unavailable', `The connection to Bedrock broke while streaming the answer from ${modelId}.`);
-  }
-  if (facts.code && NETWORK_CODES.has(facts.code)) {
-    return make('unavailable', `Could not reach Bedrock for ${modelId} (${facts.code}).`);
-  }
-  if (facts.status === 403) return make('denied', `Access to ${modelId} was denied (${facts.name}).`);
-  if (facts.status === 429) return make('throttled', `Bedrock is throttling calls to ${modelId}; retry shortly.`);
-  if (facts.status !== undefined && facts.status >= 400 && facts.status < 500) {
-    return make('invalid_request', `Bedrock rejected the request to ${modelId}: ${facts.message}`);
-  }
-  return make('unavailable', `Bedrock could not answer for ${modelId} (${facts.name}).`);
+  if (context.phase === 'stream') return make('unavailable', `The connection to Bedrock broke while streaming the answer from ${modelId}.`);
+  const code = networkCodeOf(error);
+  if (code) return make('unavailable', `Could not reach Bedrock for ${modelId} (${code}).`);
+  return make('unavailable', `Bedrock could not answer for ${modelId} (${failure.name}).`);
 }
