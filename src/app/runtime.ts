@@ -3,7 +3,7 @@ import { AwsClients } from '../aws/clients.js';
 import type { DependencyMonitor } from '../aws/monitor.js';
 import { observeRelayModels, observeRetriever } from '../aws/observe.js';
 import { awsAccess, createDependencyMonitor } from '../aws/registry.js';
-import type { StatusReport } from '../aws/status-types.js';
+import type { StatusReport } from '../contract/status.js';
 import { ChatService } from '../chat/answer-question.js';
 import { PACKAGE_ROOT, type Settings } from '../config/settings.js';
 import { loadGlossaryFile } from '../glossary/load.js';

@@ -1,7 +1,7 @@
 import type { DependencyMonitor, DependencyView } from '../aws/monitor.js';
 import { knowledgeBaseReason } from '../aws/observe.js';
 import { DEPENDENCY } from '../aws/registry.js';
-import type { DependencyState, DependencyStatus, FeatureStatus, StatusReport } from '../aws/status-types.js';
+import type { DependencyState, DependencyStatus, FeatureStatus, StatusReport } from '../contract/status.js';
 import type { Settings } from '../config/settings.js';
 import type { Store } from '../store/database.js';
 import type { ModelSelection } from './models.js';

@@ -1,5 +1,5 @@
 import { networkCodeOf } from '../errors/network.js';
-import type { DependencyState } from './status-types.js';
+import type { DependencyState } from '../contract/status.js';
 
 /** What kind of failure an AWS call ended in, independent of the service. */
 export type AwsFailureKind =
@@ -83,7 +83,13 @@ const SERVER_NAMES = new Set([
   'ModelErrorException',
 ]);
 
-const INVALID_NAMES = new Set(['ValidationException', 'ValidationError', 'InvalidParameterValue', 'InvalidParameterException', 'BadRequestException']);
+const INVALID_NAMES = new Set([
+  'ValidationException',
+  'ValidationError',
+  'InvalidParameterValue',
+  'InvalidParameterException',
+  'BadRequestException',
+]);
 
 const DENIED_ACTION = /is not authorized to perform:?\s*([A-Za-z0-9-]+:[A-Za-z0-9*]+)/;
 const ALLOWS_ACTION = /allows the ([A-Za-z0-9-]+:[A-Za-z0-9*]+) action/;

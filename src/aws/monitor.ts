@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import type { ProbeContext, ProbeResult } from './probes.js';
-import type { DependencyState, DependencyStatus } from './status-types.js';
+import type { DependencyState, DependencyStatus } from '../contract/status.js';
 
 export interface DependencyDefinition {
   name: string;

@@ -18,7 +18,7 @@ import { inferenceProfileFor, isInferenceProfileId } from '../models/catalogue.j
 import type { Store } from '../store/database.js';
 import { describeAwsError, type AwsFailure } from './errors.js';
 import { IAM_CATALOGUE, type CatalogueCommand } from './iam-catalogue.js';
-import type { DependencyCheck, DependencyState } from './status-types.js';
+import type { DependencyCheck, DependencyState } from '../contract/status.js';
 
 /** The IAM action of a command, from the catalogue (a refused call names it when AWS's message does not). */
 function catalogueAction(command: CatalogueCommand): string {

@@ -17,8 +17,10 @@ import type { ConversationRepository, Message, StoredLane } from '../store/conve
 import type { AnswerBudget } from '../usage/answer-budget.js';
 import type { Admission } from '../usage/budgets.js';
 import type { UsageLedger } from '../usage/ledger.js';
-import { AppError } from './errors.js';
-import type { ChatEvent, ReferenceView } from './events.js';
+import { AppError } from '../errors/app-error.js';
+import type { ChatEvent } from '../contract/chat.js';
+import type { ErrorCode, WarningCode } from '../contract/codes.js';
+import type { Reference as ReferenceView } from '../contract/common.js';
 
 export interface ChatInput {
   conversationId?: string | undefined;
@@ -56,7 +58,7 @@ export interface ChatServiceDependencies {
 }
 
 interface EventWarning {
-  code: string;
+  code: WarningCode;
   message: string;
 }
 
@@ -64,7 +66,7 @@ interface EventWarning {
 interface SearchOutcome {
   documents: RetrievedDocument[] | null;
   warnings: EventWarning[];
-  error?: { code: string; message: string };
+  error?: { code: ErrorCode; message: string };
 }
 
 const HISTORY_MESSAGES = 20;
@@ -302,7 +304,7 @@ export class ChatService {
           logger.error({ ...errorFields(fallbackError), retriever: fallbackRetriever.source }, 'fallback retrieval failed');
         }
       }
-      const code = error instanceof RetrievalError && error.code === 'denied' ? 'retrieval_denied' : 'retrieval_failed';
+      const code: ErrorCode = error instanceof RetrievalError && error.code === 'denied' ? 'retrieval_denied' : 'retrieval_failed';
       return { documents: null, warnings, error: { code, message: reason } };
     }
   }

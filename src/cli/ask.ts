@@ -1,5 +1,5 @@
 import { createRuntime } from '../app/runtime.js';
-import type { ChatEvent } from '../chat/events.js';
+import type { ChatEvent } from '../contract/chat.js';
 import { loadSettingsFromSources } from '../aws/settings-secret.js';
 import { isLanguage, LANGUAGE_NAMES, type Language } from '../lang/languages.js';
 import { createLogger } from '../log/logger.js';

@@ -10,7 +10,7 @@ import { observeRetriever } from '../aws/observe.js';
 import { BedrockKbRetriever } from '../knowledge/bedrock-kb-retriever.js';
 import { ACCOUNT_PLACEHOLDER, statementsForActions, type IamPolicyInput, type IamStatement } from '../aws/iam-policy.js';
 import { loadSettingsFromSources, SettingsSecretError } from '../aws/settings-secret.js';
-import type { DependencyStatus, StatusReport } from '../aws/status-types.js';
+import type { DependencyStatus, StatusReport } from '../contract/status.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import { createLogger } from '../log/logger.js';
 

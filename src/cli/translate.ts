@@ -1,5 +1,5 @@
 import { createRuntime } from '../app/runtime.js';
-import { AppError } from '../chat/errors.js';
+import { AppError } from '../errors/app-error.js';
 import { loadSettingsFromSources } from '../aws/settings-secret.js';
 import { isLanguage } from '../lang/languages.js';
 import { createLogger } from '../log/logger.js';

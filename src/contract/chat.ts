@@ -23,7 +23,7 @@ export const MESSAGE_MAX_CHARS = 100_000;
 export const chatRequestSchema = z
   .object({
     conversationId: uuidSchema.optional(),
-    message: textSchema({ max: MESSAGE_MAX_CHARS * 2, nonEmpty: true, what: 'The message' }),
+    message: textSchema({ max: MESSAGE_MAX_CHARS, nonEmpty: true, what: 'The message' }),
     uiLanguage: uiLanguageSchema,
     /** `auto` answers in the question's language; a staff lane is added when that is not the staff language. */
     answerLanguage: z.enum(ANSWER_LANGUAGES).default('auto'),

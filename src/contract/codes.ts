@@ -41,6 +41,8 @@ export const ERROR_CODES = [
   'glossary_unavailable',
   'usage_unavailable',
   'internal_error',
+  // the caller went away before the answer (never sent: there is nobody to send it to)
+  'cancelled',
   // client side only
   'stream_interrupted',
   'unavailable',

@@ -64,23 +64,26 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/u;
 
 /** The API error a text problem maps to; read by the server's error handler from the issue's params. */
 export interface TextIssueParams {
-  apiCode: 'invalid_text' | 'message_empty';
+  apiCode: 'invalid_text' | 'message_empty' | 'message_too_long';
 }
 
 /**
  * A text field: refused with `invalid_text` when it carries control characters or invalid Unicode,
- * with `message_empty` when `nonEmpty` and it is blank.
+ * with `message_empty` when `nonEmpty` and it is blank, with `message_too_long` (413) past `max`
+ * characters (code points, as people count them).
  */
-export function textSchema(options: { max: number; nonEmpty?: boolean; what?: string }) {
+export function textSchema(options: { max: number; nonEmpty?: boolean; what?: string; tooLongHint?: string }) {
   const what = options.what ?? 'The text';
-  return z
-    .string()
-    .max(options.max)
-    .superRefine((value, ctx) => {
-      const issue = (message: string, apiCode: TextIssueParams['apiCode']) =>
-        ctx.addIssue({ code: 'custom', message, params: { apiCode } satisfies TextIssueParams });
-      if (options.nonEmpty && value.trim() === '') issue(`${what} is empty.`, 'message_empty');
-      else if (LONE_SURROGATE.test(value)) issue(`${what} contains invalid Unicode (an unpaired surrogate).`, 'invalid_text');
-      else if (CONTROL.test(value)) issue(`${what} contains control characters.`, 'invalid_text');
-    });
+  return z.string().superRefine((value, ctx) => {
+    const issue = (message: string, apiCode: TextIssueParams['apiCode']) =>
+      ctx.addIssue({ code: 'custom', message, params: { apiCode } satisfies TextIssueParams });
+    if (options.nonEmpty && value.trim() === '') issue(`${what} is empty.`, 'message_empty');
+    else if (LONE_SURROGATE.test(value)) issue(`${what} contains invalid Unicode (an unpaired surrogate).`, 'invalid_text');
+    else if (CONTROL.test(value)) issue(`${what} contains control characters.`, 'invalid_text');
+    else if (value.length > options.max && [...value].length > options.max)
+      issue(
+        `${what} is longer than ${options.max} characters${options.tooLongHint ? `; ${options.tooLongHint}` : ''}.`,
+        'message_too_long',
+      );
+  });
 }

@@ -3,7 +3,7 @@
  * out. The server registers its routes from this table (src/server/routes), the OpenAPI document
  * is generated from it, and clients import the same schemas and types.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   createdTokenSchema,
   createTokenRequestSchema,
@@ -55,6 +55,13 @@ export interface Endpoint {
 }
 
 const error = errorBodySchema;
+/** An OpenAPI 3.1 document; its own schema is the OpenAPI specification's, not repeated here. */
+const openApiDocumentSchema = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
+export type OpenApiDocument = z.infer<typeof openApiDocumentSchema>;
 /** Errors any signed-in route may answer with. */
 const userErrors = { 401: error, 429: error, 503: error } as const;
 
@@ -74,6 +81,14 @@ export const ENDPOINTS = {
     tag: 'health',
     access: 'public',
     response: { 200: readinessSchema, 503: readinessSchema },
+  },
+  openapi: {
+    method: 'GET',
+    path: '/api/openapi.json',
+    summary: 'This document: the API as OpenAPI 3.1, generated from the contract (browsable at /api/docs)',
+    tag: 'health',
+    access: 'public',
+    response: { 200: openApiDocumentSchema },
   },
   status: {
     method: 'GET',
@@ -104,7 +119,10 @@ export const ENDPOINTS = {
     body: chatRequestSchema,
     fieldErrors: { uiLanguage: 'invalid_language', answerLanguage: 'invalid_language' },
     response: {
-      200: { description: 'text/event-stream: one event per line group, `event: <name>` then `data: <JSON>`', content: { 'text/event-stream': { schema: chatEventSchema } } },
+      200: {
+        description: 'text/event-stream: one event per line group, `event: <name>` then `data: <JSON>`',
+        content: { 'text/event-stream': { schema: chatEventSchema } },
+      },
       400: error,
       403: error,
       404: error,

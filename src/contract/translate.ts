@@ -11,7 +11,7 @@ export type TranslateTarget = z.infer<typeof translateTargetSchema>;
 
 export const translateRequestSchema = z
   .object({
-    text: textSchema({ max: TRANSLATE_MAX_CHARS * 2, nonEmpty: true }),
+    text: textSchema({ max: TRANSLATE_MAX_CHARS, nonEmpty: true, tooLongHint: 'split it into shorter parts' }),
     /** `auto`: customer text → staff language, staff text → the main customer language. */
     target: translateTargetSchema.default('auto'),
     /** Overrides detection when the text is too mixed to tell. */

@@ -27,7 +27,11 @@ export const ledgerSumsSchema = tokenUsageSchema.extend({
 });
 export type LedgerSums = z.infer<typeof ledgerSumsSchema>;
 
-export const ledgerModelRowSchema = ledgerSumsSchema.extend({ modelId: z.string(), provider: z.string(), avgLatencyMs: z.number().nullable() });
+export const ledgerModelRowSchema = ledgerSumsSchema.extend({
+  modelId: z.string(),
+  provider: z.string(),
+  avgLatencyMs: z.number().nullable(),
+});
 export type LedgerModelRow = z.infer<typeof ledgerModelRowSchema>;
 export const ledgerPurposeRowSchema = ledgerSumsSchema.extend({ purpose: z.string() });
 export type LedgerPurposeRow = z.infer<typeof ledgerPurposeRowSchema>;

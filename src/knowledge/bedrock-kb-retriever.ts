@@ -138,9 +138,15 @@ export function toRetrievalError(error: unknown, knowledgeBaseId: string, signal
         `Access to Bedrock knowledge base ${knowledgeBaseId} was denied: the role needs bedrock:Retrieve on arn:aws:bedrock:<region>:<account>:knowledge-base/${knowledgeBaseId}.`,
       );
     case 'throttled':
-      return make('throttled', 'Bedrock is throttling knowledge base searches; retry in a moment, or ask for a higher Retrieve quota in Service Quotas.');
+      return make(
+        'throttled',
+        'Bedrock is throttling knowledge base searches; retry in a moment, or ask for a higher Retrieve quota in Service Quotas.',
+      );
     case 'not-found':
-      return make('not_found', `Bedrock knowledge base ${knowledgeBaseId} was not found in this region: check KNOWLEDGE_BASE_ID and the Bedrock region.`);
+      return make(
+        'not_found',
+        `Bedrock knowledge base ${knowledgeBaseId} was not found in this region: check KNOWLEDGE_BASE_ID and the Bedrock region.`,
+      );
     case 'invalid':
       return make('invalid_request', `Bedrock rejected the knowledge base search: ${failure.message}`);
     case 'server':

@@ -1,9 +1,6 @@
-/** Languages dualnova answers in. The staff language is one of these (Korean by default). */
-export const LANGUAGES = ['ko', 'en', 'ja', 'zh'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { LANGUAGES, type Language } from '../contract/languages.js';
 
-export const UI_LANGUAGES = ['ko', 'en'] as const;
-export type UiLanguage = (typeof UI_LANGUAGES)[number];
+export { LANGUAGES, UI_LANGUAGES, type Language, type UiLanguage } from '../contract/languages.js';
 
 export const LANGUAGE_NAMES: Record<Language, string> = {
   ko: 'Korean',

@@ -1,3 +1,4 @@
+import type { PartErrorCode, WarningCode } from '../contract/codes.js';
 import type { RetrievedDocument } from '../knowledge/types.js';
 import type { Language } from '../lang/languages.js';
 import type { AnswerPart, ChatModel, ChatTurn, InferenceSettings, ModelErrorCode, TokenUsage } from '../models/types.js';
@@ -21,13 +22,13 @@ export interface PartResult {
   usage: TokenUsage;
   latencyMs: number;
   costUsd: number | null;
-  error?: { code: string; message: string };
+  error?: { code: PartErrorCode; message: string };
 }
 
 export type RelayEvent =
   | { type: 'delta'; lane: Language; part: AnswerPart; text: string }
   | { type: 'part_end'; result: PartResult }
-  | { type: 'warning'; code: string; message: string; lane?: Language; part?: AnswerPart };
+  | { type: 'warning'; code: WarningCode; message: string; lane?: Language; part?: AnswerPart };
 
 export interface RelayModels {
   overview: { model: ChatModel; modelId: string; inference: InferenceSettings };

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ChatEvent } from '../chat/events.js';
+import type { ChatEvent } from '../contract/chat.js';
 
 const HEARTBEAT_MS = 15_000;
 

@@ -1,41 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { TokenUsage } from '../models/types.js';
+import type { StoredLane } from '../contract/conversations.js';
+import type { Reference } from '../contract/common.js';
+import type { Language, UiLanguage } from '../contract/languages.js';
 import type { Database, MessagesTable } from './schema.js';
 
 export type MessageStatus = MessagesTable['status'];
-export type PartStatus = 'complete' | 'partial' | 'failed' | 'skipped';
-export type LaneRole = 'staff' | 'customer';
-
-export interface StoredPart {
-  text: string;
-  model: string | null;
-  status: PartStatus;
-  usage?: TokenUsage;
-  latencyMs?: number;
-  costUsd?: number | null;
-  error?: { code: string; message: string };
-}
-
-export interface StoredLane {
-  lane: string;
-  role: LaneRole;
-  parts: { overview: StoredPart; detail: StoredPart };
-}
-
-export interface StoredReference {
-  id: string;
-  title: string;
-  uri: string;
-  score: number;
-  excerpt: string;
-}
+export type { LaneRole, PartStatus } from '../contract/common.js';
+export type { StoredLane, StoredPart } from '../contract/conversations.js';
+export type StoredReference = Reference;
 
 export interface Conversation {
   id: string;
   userId: string | null;
   title: string;
-  uiLanguage: string;
+  uiLanguage: UiLanguage;
   createdAt: string;
   updatedAt: string;
 }
@@ -49,7 +28,7 @@ export interface Message {
   lanes: StoredLane[] | null;
   references: StoredReference[] | null;
   status: MessageStatus;
-  language: string | null;
+  language: Language | null;
   translatedQuestion: string | null;
   createdAt: string;
   updatedAt: string;
@@ -100,7 +79,7 @@ function isUniqueViolation(error: unknown): boolean {
 export class ConversationRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(input: { userId: string | null; firstMessage: string; uiLanguage: string }): Promise<Conversation> {
+  async create(input: { userId: string | null; firstMessage: string; uiLanguage: UiLanguage }): Promise<Conversation> {
     const time = now();
     const title = input.firstMessage.replace(/\s+/g, ' ').trim().slice(0, TITLE_CHARS);
     const row = { id: randomUUID(), user_id: input.userId, title, ui_language: input.uiLanguage, created_at: time, updated_at: time };
@@ -194,7 +173,7 @@ export class ConversationRepository {
     }
   }
 
-  appendUserMessage(conversationId: string, text: string, language: string): Promise<Message> {
+  appendUserMessage(conversationId: string, text: string, language: Language): Promise<Message> {
     return this.append(conversationId, {
       role: 'user',
       content: text,
@@ -206,7 +185,7 @@ export class ConversationRepository {
     });
   }
 
-  startAssistantMessage(conversationId: string, language: string): Promise<Message> {
+  startAssistantMessage(conversationId: string, language: Language): Promise<Message> {
     return this.append(conversationId, {
       role: 'assistant',
       content: '',

@@ -1,3 +1,4 @@
+import type { Language, UiLanguage } from '../contract/languages.js';
 import type { Generated } from 'kysely';
 
 /** Row shapes as stored. Times are ISO-8601 UTC strings; structured fields are JSON text (portable across SQLite and PostgreSQL). */
@@ -5,7 +6,7 @@ export interface ConversationsTable {
   id: string;
   user_id: string | null;
   title: string;
-  ui_language: string;
+  ui_language: UiLanguage;
   created_at: string;
   updated_at: string;
 }
@@ -22,7 +23,7 @@ export interface MessagesTable {
   /** Assistant messages: JSON of StoredReference[]. */
   references_json: string | null;
   status: 'complete' | 'partial' | 'failed' | 'streaming';
-  language: string | null;
+  language: Language | null;
   translated_question: string | null;
   created_at: string;
   updated_at: string;

@@ -1,3 +1,4 @@
+import { AppError } from '../errors/app-error.js';
 import { LANGUAGE_NAMES, type Language } from '../lang/languages.js';
 import { ModelError, ZERO_USAGE, type ChatModel, type ModelErrorCode, type TokenUsage } from '../models/types.js';
 import type { PromptBuilder } from '../prompts/builder.js';
@@ -16,11 +17,11 @@ export type TranslationErrorCode =
   | 'cancelled';
 
 /** A translation that did not happen, with what to tell people and an HTTP status for the API. */
-export class TranslationError extends Error {
+export class TranslationError extends AppError {
   override readonly name = 'TranslationError';
   constructor(
-    readonly code: TranslationErrorCode,
-    readonly statusCode: number,
+    override readonly code: TranslationErrorCode,
+    statusCode: number,
     message: string,
     /** The model error code behind it, when there was one. */
     readonly reason?: ModelErrorCode | 'timeout' | 'empty' | 'truncated' | 'untranslated',
@@ -28,11 +29,12 @@ export class TranslationError extends Error {
     readonly usage: TokenUsage = { ...ZERO_USAGE },
     readonly latencyMs = 0,
   ) {
-    super(message);
+    const retryable = statusCode === 503 && code === 'translation_failed';
+    super(code, statusCode, message, { ...(reason ? { detail: reason } : {}), ...(retryable ? { retryAfterSeconds: 5 } : {}) });
   }
 
   get retryable(): boolean {
-    return this.statusCode === 503 && this.code === 'translation_failed';
+    return this.retryAfterSeconds !== undefined;
   }
 }
 

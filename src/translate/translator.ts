@@ -1,4 +1,4 @@
-import { AppError } from '../chat/errors.js';
+import { AppError } from '../errors/app-error.js';
 import { checkGlossaryConsistency } from '../glossary/consistency.js';
 import { containsTerm, findGlossaryTerms, findInflected, scanGlossaryTerms } from '../glossary/match.js';
 import type { Glossary, GlossaryCategory, GlossaryViolation } from '../glossary/types.js';

@@ -21,7 +21,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { AppError } from '../chat/errors.js';
+import { AppError } from '../errors/app-error.js';
 import type { BudgetLimits, UsageSettings } from '../config/usage-settings.js';
 import type { Logger } from '../log/logger.js';
 import type { Database } from '../store/schema.js';
@@ -101,11 +101,8 @@ export interface Admission {
 
 /** 429 before any model call; `retryAfterSeconds` is the time to the budget reset. */
 export class BudgetExhaustedError extends AppError {
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super('budget_exhausted', 429, message);
+  constructor(message: string, retryAfterSeconds: number) {
+    super('budget_exhausted', 429, message, { retryAfterSeconds });
   }
 }
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { postChat, type TimedEvent } from '../../bench/sse-client.js';
 import { createRuntime, type Runtime } from '../../src/app/runtime.js';
-import type { DependencyStatus, StatusReport } from '../../src/aws/status-types.js';
+import type { DependencyStatus, StatusReport } from '../../src/contract/status.js';
 import { loadSettingsFromSources } from '../../src/aws/settings-secret.js';
 import { createLogger } from '../../src/log/logger.js';
 import { buildServer } from '../../src/server/app.js';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { DependencyStatus, StatusReport } from '../../src/aws/status-types.js';
+import type { DependencyStatus, StatusReport } from '../../src/contract/status.js';
 import { runDoctor } from '../../src/cli/doctor.js';
 import type { AwsFault } from '../fakes/aws-http-fake.js';
 import { closedPort } from '../fakes/aws-http-fake.js';

@@ -4,7 +4,7 @@
  * Chat must still answer from the local knowledge base, with the provider as configured.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { StatusReport } from '../../src/aws/status-types.js';
+import type { StatusReport } from '../../src/contract/status.js';
 import { answerText, setEnv, startAwsFakes, startObservedApp, TEST_CREDENTIALS, type AwsFakes } from '../helpers/aws-app.js';
 
 let fakes: AwsFakes;

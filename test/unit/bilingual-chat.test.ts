@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatService, type ChatServiceDependencies } from '../../src/chat/answer-question.js';
-import type { ChatEvent } from '../../src/chat/events.js';
+import type { ChatEvent } from '../../src/contract/chat.js';
 import { loadGlossaryFile } from '../../src/glossary/load.js';
 import { RetrievalError, type RetrievedDocument, type Retriever } from '../../src/knowledge/types.js';
 import { createLogger } from '../../src/log/logger.js';

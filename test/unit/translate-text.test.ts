@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/chat/errors.js';
+import { AppError } from '../../src/errors/app-error.js';
 import { loadGlossaryFile } from '../../src/glossary/load.js';
 import { ModelError, type ChatModel, type ChatRequest, type ChatStreamEvent } from '../../src/models/types.js';
 import { PromptBuilder } from '../../src/prompts/builder.js';

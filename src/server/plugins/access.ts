@@ -1,6 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../chat/errors.js';
-import { isAdmin, type Principal } from '../../auth/principal.js';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../errors/app-error.js';
+import type { Principal } from '../../auth/principal.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,17 +21,4 @@ export function principalOf(request: FastifyRequest): Principal {
  */
 export function ownerOf(request: FastifyRequest): string | null {
   return principalOf(request).userId;
-}
-
-export function callerIsAdmin(request: FastifyRequest): boolean {
-  return isAdmin(principalOf(request));
-}
-
-/** preHandler for admin-only routes: 403 forbidden for agents. */
-export async function requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-  if (callerIsAdmin(request)) return undefined;
-  return reply
-    .code(403)
-    .type('application/json; charset=utf-8')
-    .send({ error: { code: 'forbidden', message: 'This needs the admin role.' } });
 }

@@ -4,27 +4,25 @@ import { AuthenticationError, AuthenticationUnavailableError } from '../../auth/
 import { errorFields } from '../../log/logger.js';
 import { sendError } from '../errors.js';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './database-errors.js';
+import { isAdmin } from '../../auth/principal.js';
+import '../endpoint-route.js';
 import './access.js';
-
-/** Everything under /api needs a principal; health checks and the web app's static files do not. */
-export function isApiRequest(request: FastifyRequest): boolean {
-  const url = request.url;
-  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
-}
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
 /**
- * Authenticates every /api request (onRequest, before the body is read): sets request.principal
- * and binds the user id into the request's logger, or answers 401 unauthorized. The reason for a
- * refusal is logged, never sent (it would help someone probing forged tokens).
+ * Authenticates every request of the scope it is installed in (/api) unless its endpoint is
+ * `public` — unknown URLs included, so a 404 tells nothing to a caller without credentials
+ * (onRequest, before the body is read): sets request.principal and binds the user id into the
+ * request's logger, or answers 401 unauthorized. The reason for a refusal is logged, never sent
+ * (it would help someone probing forged tokens). Then `admin` endpoints refuse agents with 403.
  */
 export function installAuthentication(app: FastifyInstance, authenticator: Authenticator): void {
-  app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!isApiRequest(request)) return undefined;
+    const access = request.routeOptions.config.endpoint?.access ?? 'user';
+    if (access === 'public') return undefined;
     try {
       const principal = await authenticator.authenticate({
         authorization: firstHeader(request.headers.authorization),
@@ -34,6 +32,7 @@ export function installAuthentication(app: FastifyInstance, authenticator: Authe
       const log = request.log.child({ userId: principal.userId ?? 'anonymous', role: principal.role });
       request.log = log;
       reply.log = log;
+      if (access === 'admin' && !isAdmin(principal)) return sendError(reply, 403, 'forbidden', 'This needs the admin role.');
       return undefined;
     } catch (error) {
       if (error instanceof AuthenticationError) {

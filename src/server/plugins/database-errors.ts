@@ -1,3 +1,5 @@
+import { NETWORK_CODES } from '../../errors/network.js';
+
 /**
  * Errors that mean "the database cannot be used right now" (connection refused or lost, server
  * shutting down, too many connections, database missing or locked), as opposed to a bug in a
@@ -7,17 +9,6 @@
 const PG_UNAVAILABLE_CLASSES = ['08', '53', '57P']; // connection exception, insufficient resources, operator intervention
 // database does not exist (dropped/renamed), read-only transaction (a failover demoted the writer)
 const PG_UNAVAILABLE_CODES = new Set(['3D000', '25006']);
-const NODE_NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNABORTED',
-]);
 const SQLITE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL)/;
 const PG_MESSAGES = [
   'Connection terminated',
@@ -34,7 +25,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') {
-      if (NODE_NETWORK_CODES.has(code) || SQLITE_UNAVAILABLE.test(code) || PG_UNAVAILABLE_CODES.has(code)) return true;
+      if (NETWORK_CODES.has(code) || SQLITE_UNAVAILABLE.test(code) || PG_UNAVAILABLE_CODES.has(code)) return true;
       if (/^[0-9A-Z]{5}$/.test(code) && PG_UNAVAILABLE_CLASSES.some((prefix) => code.startsWith(prefix))) return true;
     }
     if (PG_MESSAGES.some((m) => e instanceof Error && e.message.includes(m))) return true;

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../errors.js';
-import { isApiRequest } from './authentication.js';
+import '../endpoint-route.js';
 import './access.js';
 
 export interface RequestLimits {
@@ -15,14 +15,14 @@ export interface RequestLimits {
 
 const WINDOW_MS = 60_000;
 
-/** The routes that cost model tokens: per-user rate limit. */
+/** The routes that cost model tokens (the contract's `metered`): per-user rate limit. */
 function isModelRoute(request: FastifyRequest): boolean {
-  const route = request.routeOptions.url ?? '';
-  return request.method === 'POST' && (route === '/api/chat' || route === '/api/translate' || route.startsWith('/api/translate/'));
+  return request.routeOptions.config.endpoint?.metered === true;
 }
 
+/** The routes that stream an answer (the contract's `streams`): one of the user's stream slots. */
 function isStreamingRoute(request: FastifyRequest): boolean {
-  return request.method === 'POST' && request.routeOptions.url === '/api/chat';
+  return request.routeOptions.config.endpoint?.streams === true;
 }
 
 function userKey(request: FastifyRequest): string {
@@ -71,7 +71,7 @@ function tooMany(reply: FastifyReply, code: 'rate_limited' | 'too_many_streams',
 }
 
 /**
- * Per-IP limit on every /api request (before authentication, so floods of bad credentials are
+ * Installed in the /api scope. Per-IP limit on every /api request (before authentication, so floods of bad credentials are
  * bounded too), then per-user limit on chat/translate and the per-user stream cap (after it).
  *
  * Both rate limits use @fastify/rate-limit's `createRateLimit()`: its `rateLimit()` hook creator
@@ -90,7 +90,6 @@ export async function installLimits(
       FastifyInstance['createRateLimit']
     >[0]);
     app.addHook('onRequest', async (request, reply) => {
-      if (!isApiRequest(request)) return undefined;
       const result = await perIp(request);
       if (result.isAllowed || !result.isExceeded) return undefined;
       request.log.warn({ ip: request.ip }, 'per-IP rate limit exceeded');

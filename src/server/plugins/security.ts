@@ -5,14 +5,9 @@ import type { Settings } from '../../config/settings.js';
 import type { Logger } from '../../log/logger.js';
 import { errorFields } from '../../log/logger.js';
 import type { TokenRepository } from '../../store/tokens.js';
-import type { ActiveStreams } from '../app.js';
-import { installTokenAdmin } from './admin-tokens.js';
 import { installAuthentication } from './authentication.js';
-import { setSensitiveValues } from './client-text.js';
 import { installLimits, type RequestLimits, type StreamSlots } from './limits.js';
-import { installMetrics } from './metrics.js';
 import { installSameOriginCheck } from './same-origin.js';
-import { installSecurityHeaders } from './security-headers.js';
 
 /** Everything about who may call the server and how much; built from settings by securityFromSettings. */
 export interface ServerSecurity {
@@ -68,18 +63,15 @@ export function securityServerOptions(security: ServerSecurity) {
 }
 
 /**
- * Installs, in this order: security headers, per-IP rate limit, same-origin check,
- * authentication, per-user rate limit + stream cap, then the admin endpoints (metrics, tokens).
- * Must run before any route is registered.
+ * The /api scope's guards, in this order: per-IP rate limit, same-origin check, authentication
+ * (with the admin check of `admin` endpoints), per-user rate limit of `metered` endpoints and the
+ * stream cap of `streaming` ones — each chosen by the route's contract entry, never by its URL.
+ * Must run in the scope before its routes are registered. Returns the stream slots (null without limits).
  */
-export async function installSecurity(app: FastifyInstance, security: ServerSecurity, active: ActiveStreams): Promise<void> {
-  setSensitiveValues(security.sensitiveValues ?? []);
-  await installSecurityHeaders(app);
-  if (security.limits) await installLimits(app, security.limits, 'before-auth');
-  installSameOriginCheck(app);
-  installAuthentication(app, security.authenticator);
-  let slots: StreamSlots | undefined;
-  if (security.limits) slots = await installLimits(app, security.limits, 'after-auth');
-  installMetrics(app, active, () => slots);
-  if (security.tokens) installTokenAdmin(app, security.tokens);
+export async function installApiGuards(api: FastifyInstance, security: ServerSecurity): Promise<StreamSlots | null> {
+  if (security.limits) await installLimits(api, security.limits, 'before-auth');
+  installSameOriginCheck(api);
+  installAuthentication(api, security.authenticator);
+  if (!security.limits) return null;
+  return (await installLimits(api, security.limits, 'after-auth')) ?? null;
 }

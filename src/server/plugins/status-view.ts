@@ -1,4 +1,4 @@
-import type { StatusReport } from '../../aws/status-types.js';
+import type { StatusReport } from '../../contract/status.js';
 import { isAdmin, type Principal } from '../../auth/principal.js';
 import { clientText } from './client-text.js';
 

@@ -1,17 +1,18 @@
-import type { FastifyInstance } from 'fastify';
-import type { ServerDependencies } from '../app.js';
-import { sendError } from '../errors.js';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ENDPOINTS } from '../../contract/endpoints.js';
+import type { UiLanguage } from '../../contract/languages.js';
+import type { StatusReport } from '../../contract/status.js';
+import { endpointRoute } from '../endpoint-route.js';
 import { principalOf } from '../plugins/access.js';
 import { statusFor } from '../plugins/status-view.js';
-import { examplesQuerySchema } from '../validation.js';
 
-export function registerInfoRoutes(api: FastifyInstance, deps: ServerDependencies): void {
-  // Agents see states and features; dependency details and missing IAM actions are for admins.
-  api.get('/status', async (request) => statusFor(principalOf(request), deps.status()));
-
-  api.get('/examples', async (request, reply) => {
-    const query = examplesQuerySchema.safeParse(request.query);
-    if (!query.success) return sendError(reply, 400, 'invalid_language', 'lang must be "ko" or "en".');
-    return { questions: await deps.examples(query.data.lang) };
-  });
+export interface InfoRouteOptions {
+  status: () => StatusReport;
+  examples: (language: UiLanguage) => Promise<string[]>;
 }
+
+export const infoRoutes: FastifyPluginAsyncZod<InfoRouteOptions> = async (api, { status, examples }) => {
+  // Agents see states and features; dependency details and missing IAM actions are for admins.
+  api.route({ ...endpointRoute(ENDPOINTS.status), handler: async (request) => statusFor(principalOf(request), status()) });
+  api.route({ ...endpointRoute(ENDPOINTS.examples), handler: async (request) => ({ questions: await examples(request.query.lang) }) });
+};
