@@ -4,6 +4,7 @@
  * into the server's database, the admin metrics endpoint, and percentiles.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readChatEvents } from '../src/contract/sse.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,32 +144,17 @@ export async function runChat(url: string, token: string, body: Record<string, u
     return { ok: false, status: response.status, error: `HTTP ${response.status} ${text.slice(0, 200)}`, sentAt, warnings: [] };
   }
   const outcome: ChatOutcome = { ok: false, status: 200, sentAt, warnings: [] };
-  const decoder = new TextDecoder();
-  let buffer = '';
   try {
-    for await (const chunk of response.body) {
-      const at = performance.now();
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (block.startsWith(':')) continue;
-        const name = /^event: (.+)$/m.exec(block)?.[1];
-        const dataText = /^data: (.+)$/m.exec(block)?.[1];
-        if (!name || !dataText) continue;
-        if (name === 'delta') {
-          if (outcome.firstOverviewAt === undefined && dataText.includes('"part":"overview"')) outcome.firstOverviewAt = at;
-          continue;
-        }
-        const data = JSON.parse(dataText) as Record<string, unknown>;
-        if (name === 'meta') outcome.conversationId = data.conversationId as string;
-        else if (name === 'error') outcome.error = `error event ${String(data.code)}`;
-        else if (name === 'warning') outcome.warnings.push(String(data.code));
-        else if (name === 'done') {
-          outcome.doneAt = at;
-          outcome.doneStatus = String(data.status);
-        }
+    for await (const event of readChatEvents(response.body)) {
+      const at = event.receivedAt;
+      if (event.event === 'delta') {
+        if (outcome.firstOverviewAt === undefined && event.data.part === 'overview') outcome.firstOverviewAt = at;
+      } else if (event.event === 'meta') outcome.conversationId = event.data.conversationId;
+      else if (event.event === 'error') outcome.error = `error event ${event.data.code}`;
+      else if (event.event === 'warning') outcome.warnings.push(event.data.code);
+      else if (event.event === 'done') {
+        outcome.doneAt = at;
+        outcome.doneStatus = event.data.status;
       }
     }
   } catch (error) {

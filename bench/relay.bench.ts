@@ -4,6 +4,7 @@
  * with --write, records them in docs/performance.md.
  */
 import { ChatService } from '../src/chat/answer-question.js';
+import { eventsNamed } from '../src/contract/sse.js';
 import type { RetrievedDocument, Retriever } from '../src/knowledge/types.js';
 import { PromptBuilder } from '../src/prompts/builder.js';
 import { ConversationRepository } from '../src/store/conversations.js';
@@ -96,7 +97,7 @@ async function runLevel(
     const lane = language === 'ko' ? 'ko' : 'en';
     const overviewModel = timings.find((t) => t.part === 'overview' && t.lane === lane);
     const detailModel = timings.find((t) => t.part === 'detail' && t.lane === lane);
-    const deltas = events.filter((e) => e.event === 'delta' && e.data.lane === lane);
+    const deltas = eventsNamed(events, 'delta').filter((e) => e.data.lane === lane);
     const firstDelta = deltas[0];
     const lastOverview = deltas.filter((e) => e.data.part === 'overview').at(-1);
     const firstDetail = deltas.find((e) => e.data.part === 'detail');

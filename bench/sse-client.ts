@@ -1,10 +1,10 @@
-/** A minimal SSE-over-fetch client that timestamps every event on arrival. */
-export interface TimedEvent {
-  event: string;
-  data: Record<string, unknown>;
-  at: number;
-}
+import type { ChatEvent } from '../src/contract/chat.js';
+import { readChatEvents } from '../src/contract/sse.js';
 
+/** A chat event with its arrival time (performance.now()). */
+export type TimedEvent = ChatEvent & { at: number };
+
+/** POST /api/chat and collect its events, each timestamped on arrival (the contract's SSE reader). */
 export async function postChat(url: string, body: unknown, signal?: AbortSignal): Promise<TimedEvent[]> {
   const response = await fetch(`${url}/api/chat`, {
     method: 'POST',
@@ -14,23 +14,6 @@ export async function postChat(url: string, body: unknown, signal?: AbortSignal)
   });
   if (!response.ok || !response.body) throw new Error(`chat failed: HTTP ${response.status} ${await response.text()}`);
   const events: TimedEvent[] = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of response.body) {
-    const at = performance.now();
-    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      let name = 'message';
-      let data = '';
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event: ')) name = line.slice(7);
-        else if (line.startsWith('data: ')) data += line.slice(6);
-      }
-      if (data) events.push({ event: name, data: JSON.parse(data) as Record<string, unknown>, at });
-    }
-  }
+  for await (const { receivedAt, ...event } of readChatEvents(response.body)) events.push({ ...event, at: receivedAt } as TimedEvent);
   return events;
 }

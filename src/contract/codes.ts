@@ -90,5 +90,13 @@ export const PART_ERROR_CODES = [
 ] as const;
 export type PartErrorCode = (typeof PART_ERROR_CODES)[number];
 
+/** The periods GET /api/usage reports over. */
+export const USAGE_WINDOWS = ['1h', '24h', '7d'] as const;
+export type UsageWindow = (typeof USAGE_WINDOWS)[number];
+
+/** What a glossary entry names. */
+export const GLOSSARY_CATEGORIES = ['character', 'item', 'location', 'game-term', 'cs-term'] as const;
+export type GlossaryCategory = (typeof GLOSSARY_CATEGORIES)[number];
+
 /** The names of POST /api/chat's server-sent events. */
 export const CHAT_EVENT_NAMES = ['meta', 'references', 'delta', 'part_end', 'warning', 'error', 'done'] as const;

@@ -156,7 +156,7 @@ export const ENDPOINTS = {
     access: 'user',
     params: idParamsSchema,
     notFound: 'conversation_not_found',
-    response: { 204: { description: 'Deleted', content: {} }, 403: error, 404: error, ...userErrors },
+    response: { 204: z.null().describe('Deleted'), 403: error, 404: error, ...userErrors },
   },
   feedback: {
     method: 'POST',
@@ -196,7 +196,12 @@ export const ENDPOINTS = {
     tag: 'glossary',
     access: 'user',
     querystring: glossaryQuerySchema,
-    response: { 200: glossarySchema, 304: { description: 'Not modified', content: {} }, 400: error, ...userErrors },
+    response: {
+      200: glossarySchema,
+      304: z.null().describe('Not modified: the ETag in If-None-Match is current'),
+      400: error,
+      ...userErrors,
+    },
   },
   glossaryStatus: {
     method: 'GET',
@@ -257,7 +262,7 @@ export const ENDPOINTS = {
     access: 'admin',
     params: tokenNameParamsSchema,
     notFound: 'not_found',
-    response: { 204: { description: 'Revoked', content: {} }, 403: error, 404: error, ...userErrors },
+    response: { 204: z.null().describe('Revoked'), 403: error, 404: error, ...userErrors },
   },
 } as const satisfies Record<string, Endpoint>;
 

@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { GLOSSARY_CATEGORIES } from './codes.js';
 import { languageSchema } from './common.js';
 
-export const GLOSSARY_CATEGORIES = ['character', 'item', 'location', 'game-term', 'cs-term'] as const;
 export const glossaryCategorySchema = z.enum(GLOSSARY_CATEGORIES);
-export type GlossaryCategory = z.infer<typeof glossaryCategorySchema>;
 
 const namesSchema = z.object({ ko: z.string(), en: z.string(), ja: z.string().optional(), zh: z.string().optional() });
 

@@ -8,3 +8,15 @@ export type UiLanguage = (typeof UI_LANGUAGES)[number];
 
 export const ANSWER_LANGUAGES = ['auto', ...LANGUAGES] as const;
 export type AnswerLanguage = (typeof ANSWER_LANGUAGES)[number];
+
+/** Each language's name in itself, for language pickers ("Answer in: 한국어 / English / 日本語 / 中文"). */
+export const NATIVE_LANGUAGE_NAMES: Record<Language, string> = {
+  ko: '한국어',
+  en: 'English',
+  ja: '日本語',
+  zh: '中文',
+};
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}

@@ -159,3 +159,16 @@ export async function* readChatEvents(body: ReadableStream<Uint8Array>): AsyncGe
     yield { event: message.event as ChatEventName, data, receivedAt: performance.now() } as ReceivedChatEvent;
   }
 }
+
+/** The events of one name, typed by it (`eventsNamed(events, 'delta')[0].data.text`). */
+export function eventsNamed<T extends { event: string }, N extends T['event']>(events: readonly T[], name: N): Extract<T, { event: N }>[] {
+  return events.filter((e): e is Extract<T, { event: N }> => e.event === name);
+}
+
+/** The data of the first event of that name, if any (`dataOf(events, 'meta')?.conversationId`). */
+export function dataOf<T extends { event: string; data: unknown }, N extends T['event']>(
+  events: readonly T[],
+  name: N,
+): Extract<T, { event: N }>['data'] | undefined {
+  return eventsNamed(events, name)[0]?.data;
+}

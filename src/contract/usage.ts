@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { USAGE_WINDOWS } from './codes.js';
 import { costSchema, tokenUsageSchema } from './common.js';
 
-export const USAGE_WINDOWS = ['1h', '24h', '7d'] as const;
 export const usageWindowSchema = z.enum(USAGE_WINDOWS);
-export type UsageWindow = z.infer<typeof usageWindowSchema>;
 
 export const usageQuerySchema = z
   .object({

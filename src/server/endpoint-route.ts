@@ -9,6 +9,15 @@ declare module 'fastify' {
 
 type Field<E, K extends string> = E extends Record<K, infer T> ? T : undefined;
 
+interface RouteSchema<E extends Endpoint> {
+  summary: string;
+  tags: string[];
+  body: Field<E, 'body'>;
+  querystring: Field<E, 'querystring'>;
+  params: Field<E, 'params'>;
+  response: E['response'];
+}
+
 /**
  * Fastify route options for a contract endpoint, relative to the scope's prefix: method, URL,
  * schemas (validated and serialized by the zod type provider, listed in the OpenAPI document)
@@ -16,17 +25,15 @@ type Field<E, K extends string> = E extends Record<K, infer T> ? T : undefined;
  */
 export function endpointRoute<const E extends Endpoint>(endpoint: E, prefix: '' | '/api' = '/api') {
   if (!endpoint.path.startsWith(prefix)) throw new Error(`${endpoint.path} is not under ${prefix || '/'}`);
-  return {
-    method: endpoint.method,
-    url: endpoint.path.slice(prefix.length),
-    schema: {
-      summary: endpoint.summary,
-      tags: [endpoint.tag],
-      body: endpoint.body as Field<E, 'body'>,
-      querystring: endpoint.querystring as Field<E, 'querystring'>,
-      params: endpoint.params as Field<E, 'params'>,
-      response: endpoint.response as E['response'],
-    },
-    config: { endpoint },
-  };
+  // Absent parts are left out, not set to undefined (Fastify warns about undefined schemas); the
+  // type keeps each part's exact schema so handlers get typed bodies, queries and params.
+  const schema = {
+    summary: endpoint.summary,
+    tags: [endpoint.tag],
+    ...(endpoint.body ? { body: endpoint.body } : {}),
+    ...(endpoint.querystring ? { querystring: endpoint.querystring } : {}),
+    ...(endpoint.params ? { params: endpoint.params } : {}),
+    response: endpoint.response,
+  } as RouteSchema<E>;
+  return { method: endpoint.method, url: endpoint.path.slice(prefix.length), schema, config: { endpoint } };
 }

@@ -3,16 +3,8 @@ import type { Kysely } from 'kysely';
 import { generateApiToken, hashApiToken, hashesEqual, TOKEN_NAME } from '../auth/api-tokens.js';
 import type { Role } from '../auth/principal.js';
 import type { ApiTokensTable, Database } from './schema.js';
-
-export interface ApiTokenInfo {
-  id: string;
-  name: string;
-  role: Role;
-  createdAt: string;
-  createdBy: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+import type { ApiTokenInfo } from '../contract/admin.js';
+export type { ApiTokenInfo } from '../contract/admin.js';
 
 export class TokenNameError extends Error {
   override readonly name = 'TokenNameError';

@@ -10,6 +10,8 @@ import type { TokenUsage } from '../models/types.js';
 import type { PromptBuilder } from '../prompts/builder.js';
 import type { UsageLedger } from '../usage/ledger.js';
 import { translateWithModel, TranslationError, type TranslationModel } from './model-translation.js';
+import type { GlossaryTermReport, TranslationResult } from '../contract/translate.js';
+export type { GlossaryTermReport, TranslationResult } from '../contract/translate.js';
 
 /** The translator's input limit (POST /api/translate, `dualnova translate`). */
 export const TRANSLATE_MAX_CHARS = 4000;
@@ -41,34 +43,6 @@ export interface TranslateInput {
   source?: TargetChoice;
   userId: string | null;
   signal: AbortSignal;
-}
-
-/** A glossary entry found in the source text and how the translation wrote it. */
-export interface GlossaryTermReport {
-  /** The entry id. */
-  term: string;
-  category: GlossaryCategory;
-  /** As written in the source text. */
-  source: string;
-  sourceLanguage: Language;
-  /** The canonical name in the target language; null when the glossary has none. */
-  expected: string | null;
-  /** How the translation wrote it: the canonical name, another name of the entry, or null (not found). */
-  rendered: string | null;
-}
-
-export interface TranslationResult {
-  originalText: string;
-  detectedLanguage: Language;
-  sourceLanguage: Language;
-  targetLanguage: Language;
-  translatedText: string;
-  glossaryTerms: GlossaryTermReport[];
-  glossaryViolations: GlossaryViolation[];
-  model: string;
-  usage: TokenUsage;
-  latencyMs: number;
-  costUsd: number | null;
 }
 
 /**

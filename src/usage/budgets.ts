@@ -25,17 +25,14 @@ import { AppError } from '../errors/app-error.js';
 import type { BudgetLimits, UsageSettings } from '../config/usage-settings.js';
 import type { Logger } from '../log/logger.js';
 import type { Database } from '../store/schema.js';
+import type { Amount, LimitView, BudgetState, ScopeView, BudgetsView } from '../contract/usage.js';
+export type { Amount, LimitView, BudgetState, ScopeView, BudgetsView } from '../contract/usage.js';
 
 export const DEPLOYMENT_SCOPE = 'deployment';
 export const userScope = (userId: string | null): string => `user:${userId ?? 'anonymous'}`;
 
 /** Reservations older than this are released by the sweeper (a process died mid-answer). */
 export const RESERVATION_TTL_MS = 15 * 60_000;
-
-export interface Amount {
-  tokens: number;
-  costUsd: number;
-}
 
 export interface BudgetPeriod {
   /** Counter key: the ISO start of the budget day. */
@@ -104,36 +101,6 @@ export class BudgetExhaustedError extends AppError {
   constructor(message: string, retryAfterSeconds: number) {
     super('budget_exhausted', 429, message, { retryAfterSeconds });
   }
-}
-
-export interface LimitView {
-  limit: number | null;
-  used: number;
-  reserved: number;
-  /** (used + reserved) / limit × 100, one decimal; null without a limit. */
-  percent: number | null;
-}
-
-export type BudgetState = 'unlimited' | 'ok' | 'warning' | 'degraded' | 'exhausted';
-
-export interface ScopeView {
-  scope: 'deployment' | 'user';
-  tokens: LimitView;
-  costUsd: LimitView;
-  calls: number;
-  state: BudgetState;
-}
-
-export interface BudgetsView {
-  enabled: boolean;
-  resetHourUtc: number;
-  period: { start: string; end: string };
-  warnPercent: number;
-  gracePercent: number;
-  deployment: ScopeView;
-  user: ScopeView;
-  /** What one full answer reserves (an upper bound), to size budgets by. */
-  answerEstimate?: Amount;
 }
 
 interface CounterRow {

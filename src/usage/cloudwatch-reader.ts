@@ -29,8 +29,8 @@ import { errorFields } from '../log/logger.js';
 import type { PriceBook } from './prices.js';
 import { baseModelId, costOf } from './prices.js';
 import { USAGE_WINDOWS, WINDOW_SECONDS, type UsageWindow } from './queries.js';
-
-export type SourceState = 'ok' | 'pending' | 'denied' | 'unconfigured' | 'throttled' | 'unreachable' | 'error';
+import type { SourceState, CloudWatchModelRow, DiscoveryState, AlarmItem } from '../contract/usage.js';
+export type { SourceState, CloudWatchModelRow, DiscoveryState, AlarmItem } from '../contract/usage.js';
 
 export const BEDROCK_NAMESPACE = 'AWS/Bedrock';
 
@@ -66,25 +66,6 @@ const QUERIES_PER_MODEL = USAGE_WINDOWS.length * (Object.keys(SUM_METRICS).lengt
 const MAX_LIST_PAGES = 100;
 const DISCOVERY_TTL_MS = 15 * 60_000;
 
-export interface CloudWatchModelRow {
-  /** The ModelId dimension value (what was invoked). */
-  modelId: string;
-  /** The configured model it counts for (same base model). */
-  configuredModelId: string;
-  invocations: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadInputTokens: number;
-  cacheWriteInputTokens: number;
-  latencyAvgMs: number | null;
-  latencyP90Ms: number | null;
-  throttles: number;
-  clientErrors: number;
-  serverErrors: number;
-  /** Tokens × the price table: an estimate of the whole account's spend on this id. */
-  estimatedCostUsd: number | null;
-}
-
 export interface CloudWatchWindow {
   from: string;
   to: string;
@@ -103,25 +84,6 @@ export interface MetricsSnapshot {
   queries: number;
   /** Set when some ids were left out to stay within GetMetricData's 500 queries. */
   truncated?: string;
-}
-
-export interface DiscoveryState {
-  state: SourceState;
-  reason?: string;
-  pages: number;
-  modelIds: string[];
-  fetchedAt?: string;
-}
-
-export interface AlarmItem {
-  name: string;
-  state: string;
-  reason: string;
-  updatedAt: string | null;
-  description: string | null;
-  threshold: number | null;
-  comparison: string | null;
-  actionsEnabled: boolean;
 }
 
 export interface SourceView<T> {

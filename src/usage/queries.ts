@@ -8,8 +8,10 @@ import type { TokenUsage } from '../models/types.js';
 import type { Database } from '../store/schema.js';
 import { roundUsd } from './prices.js';
 
-export const USAGE_WINDOWS = ['1h', '24h', '7d'] as const;
-export type UsageWindow = (typeof USAGE_WINDOWS)[number];
+export { USAGE_WINDOWS, type UsageWindow } from '../contract/codes.js';
+import type { UsageWindow } from '../contract/codes.js';
+import type { LedgerSums, LedgerSummary } from '../contract/usage.js';
+export type { LedgerSums, LedgerModelRow, LedgerPurposeRow, LedgerSummary } from '../contract/usage.js';
 export const WINDOW_SECONDS: Record<UsageWindow, number> = { '1h': 3600, '24h': 86_400, '7d': 604_800 };
 
 export interface LedgerFilter {
@@ -19,37 +21,6 @@ export interface LedgerFilter {
   userId?: string | null | undefined;
   /** Only calls of this provider (reconciliation reads `bedrock`). */
   provider?: string;
-}
-
-export interface LedgerSums extends TokenUsage {
-  calls: number;
-  totalTokens: number;
-  /** Sum over calls with a known price; see `unpricedCalls`. Null when no call was priced but some ran. */
-  costUsd: number | null;
-  unpricedCalls: number;
-  /** Calls whose tokens were estimated (cancelled before the provider reported usage). */
-  estimatedCalls: number;
-  failedCalls: number;
-  /** Cache-read tokens / all prompt tokens (input + cache read + cache write); null without prompt tokens. */
-  cacheReadShare: number | null;
-}
-
-export interface LedgerModelRow extends LedgerSums {
-  modelId: string;
-  provider: string;
-  avgLatencyMs: number | null;
-}
-
-export interface LedgerPurposeRow extends LedgerSums {
-  purpose: string;
-}
-
-export interface LedgerSummary {
-  from: string;
-  to: string;
-  byModel: LedgerModelRow[];
-  byPurpose: LedgerPurposeRow[];
-  totals: LedgerSums;
 }
 
 /** GET /api/conversations/:id → `usage`: every call of the conversation, translations included. */

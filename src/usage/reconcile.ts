@@ -10,27 +10,8 @@
 import type { CloudWatchModelRow, CloudWatchWindow, SourceState } from './cloudwatch-reader.js';
 import { baseModelId } from './prices.js';
 import type { LedgerModelRow } from './queries.js';
-
-export interface ReconciledFigures {
-  invocations: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadInputTokens: number;
-  cacheWriteInputTokens: number;
-}
-
-export interface ReconciliationRow {
-  /** The configured model id. */
-  modelId: string;
-  /** The CloudWatch ModelId values counted for it. */
-  cloudwatchModelIds: string[];
-  ledger: ReconciledFigures & { estimatedCalls: number; failedCalls: number };
-  cloudwatch: ReconciledFigures | null;
-  /** cloudwatch − ledger; null without CloudWatch figures. */
-  difference: ReconciledFigures | null;
-  status: 'match' | 'cloudwatch-higher' | 'cloudwatch-lower' | 'mixed' | 'no-calls' | 'unavailable';
-  note: string;
-}
+import type { ReconciledFigures, ReconciliationRow } from '../contract/usage.js';
+export type { ReconciledFigures, ReconciliationRow } from '../contract/usage.js';
 
 const FIELDS = ['invocations', 'inputTokens', 'outputTokens', 'cacheReadInputTokens', 'cacheWriteInputTokens'] as const;
 

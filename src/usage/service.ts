@@ -22,6 +22,8 @@ import type { AnswerEstimator, AnswerShape } from './estimate.js';
 import type { PriceBook } from './prices.js';
 import { UsageQueries, WINDOW_SECONDS, type ConversationUsage, type LedgerSummary, type UsageWindow } from './queries.js';
 import { reconcile, type ReconciliationRow } from './reconcile.js';
+import type { UsageWarning, UsageReport } from '../contract/usage.js';
+export type { UsageWarning, ViewState, UsageReport } from '../contract/usage.js';
 
 export interface UsageViewer {
   userId: string | null;
@@ -29,42 +31,6 @@ export interface UsageViewer {
 }
 
 export type UsageScope = 'deployment' | 'me';
-
-export interface UsageWarning {
-  code: 'unpriced_model' | 'estimated_usage' | 'cloudwatch_truncated';
-  message: string;
-  modelId?: string;
-}
-
-export type ViewState = SourceState | 'restricted';
-
-export interface UsageReport {
-  window: UsageWindow;
-  generatedAt: string;
-  /** Whose ledger: the whole deployment, or the caller's own calls. */
-  scope: 'deployment' | 'user';
-  prices: { version: string; source: string; region: string; overridden: boolean };
-  ledger: LedgerSummary & { costUsd: number | null; cacheReadShare: number | null };
-  cloudwatch: {
-    state: ViewState;
-    reason?: string;
-    region: string;
-    fetchedAt?: string;
-    ageSeconds?: number | null;
-    stale?: boolean;
-    refreshing?: boolean;
-    from?: string;
-    to?: string;
-    byModel: CloudWatchModelRow[];
-    otherModelIds?: string[];
-    discovery?: DiscoveryState | null;
-    truncated?: string;
-  };
-  reconciliation: ReconciliationRow[];
-  alarms: { state: ViewState; reason?: string; prefix?: string; checkedAt?: string; items: AlarmItem[] };
-  budgets: BudgetsView;
-  warnings: UsageWarning[];
-}
 
 /** What the HTTP routes need (src/server knows usage only through this). */
 export interface UsageReporter {

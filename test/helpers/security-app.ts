@@ -1,4 +1,6 @@
 import { serverDependencies } from '../../src/app/server-dependencies.js';
+import type { ChatEvent } from '../../src/contract/chat.js';
+import { readChatEvents } from '../../src/contract/sse.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -88,21 +90,21 @@ export async function call(url: string, init: RequestInit & { json?: unknown } =
   return { status: response.status, headers: response.headers, json, text };
 }
 
-/** Reads a whole SSE answer; returns the events (name + parsed data). */
+/** Reads a whole SSE answer with the contract's reader; a JSON answer (an error before the stream) lands in `json`. */
 export async function chat(
   url: string,
   body: unknown,
   headers: Record<string, string> = {},
   signal?: AbortSignal,
-): Promise<{ status: number; events: { event: string; data: any }[]; json: any }> {
+): Promise<{ status: number; events: ChatEvent[]; json: any }> {
   const response = await fetch(`${url}/api/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
     ...(signal ? { signal } : {}),
   });
-  const text = await response.text();
-  if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+  if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream') || !response.body) {
+    const text = await response.text();
     let json: unknown = null;
     try {
       json = JSON.parse(text);
@@ -111,17 +113,7 @@ export async function chat(
     }
     return { status: response.status, events: [], json };
   }
-  const events = text
-    .split('\n\n')
-    .map((block) => {
-      let event = 'message';
-      let data = '';
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event: ')) event = line.slice(7);
-        else if (line.startsWith('data: ')) data += line.slice(6);
-      }
-      return data ? { event, data: JSON.parse(data) } : null;
-    })
-    .filter((e): e is { event: string; data: any } => e !== null);
+  const events: ChatEvent[] = [];
+  for await (const { receivedAt: _at, ...event } of readChatEvents(response.body)) events.push(event as ChatEvent);
   return { status: response.status, events, json: null };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf } from '../../src/contract/sse.js';
 import { startFakeAlb, newKeyPair, type FakeAlb } from '../fakes/auth-alb.js';
 import { call, chat, startSecuredApp, type SecuredApp } from '../helpers/security-app.js';
 
@@ -122,7 +123,7 @@ describe('AUTH_MODE=alb-oidc: x-amzn-oidc-data verified with the ALB key (ES256)
       { 'x-amzn-oidc-data': alb.sign(alb.claims('carol-sub')) },
     );
     expect(signedIn.status).toBe(200);
-    const conversationId = signedIn.events[0]?.data.conversationId as string;
+    const conversationId = dataOf(signedIn.events, 'meta')?.conversationId as string;
     const row = await app.runtime.store.db
       .selectFrom('conversations')
       .select('user_id')

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf } from '../../src/contract/sse.js';
 import { call, chat, startSecuredApp, type SecuredApp } from '../helpers/security-app.js';
 
 /**
@@ -19,8 +20,8 @@ describe('ownership matrix: two users and an admin', () => {
     tokens.admin = (await app.tokens.create({ name: 'lead', role: 'admin' })).token;
     const first = await chat(app.url, { message: '환불은 며칠 안에 되나요?', uiLanguage: 'ko' }, as('alice'));
     expect(first.status).toBe(200);
-    aliceConversation = first.events[0]?.data.conversationId;
-    aliceAnswer = first.events[0]?.data.messageId;
+    aliceConversation = dataOf(first.events, 'meta')!.conversationId;
+    aliceAnswer = dataOf(first.events, 'meta')!.messageId;
   });
   afterAll(async () => app?.close());
 
@@ -99,7 +100,7 @@ describe('ownership matrix: two users and an admin', () => {
 
   it("bob deleting his own conversation leaves alice's alone", async () => {
     const mine = await chat(app.url, { message: '계정 복구', uiLanguage: 'ko' }, as('bob'));
-    const id = mine.events[0]?.data.conversationId as string;
+    const id = dataOf(mine.events, 'meta')?.conversationId as string;
     expect((await call(`${app.url}/api/conversations/${id}`, { headers: as('alice') })).status).toBe(404);
     expect((await call(`${app.url}/api/conversations/${id}`, { method: 'DELETE', headers: as('bob') })).status).toBe(204);
     expect((await call(`${app.url}/api/conversations/${aliceConversation}`, { headers: as('alice') })).status).toBe(200);

@@ -108,7 +108,7 @@ describe('when chat cannot be served', () => {
       // Access granted again: the next answer clears the observation (no check had to run).
       fakes.runtime.script(undefined);
       const answered = await app.chat();
-      expect(answered.at(-1)?.data.status).toBe('complete');
+      expect(answered.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
       expect((await app.dependency(MICRO))?.state).toBe('ok');
       expect((await readyz(app.url)).status).toBe(200);
     } finally {
@@ -175,7 +175,7 @@ describe('the Bedrock knowledge base seen from real searches', () => {
         code: 'retrieval_fallback',
         message: expect.stringContaining('bedrock:Retrieve'),
       });
-      expect(first.at(-1)?.data.status).toBe('complete');
+      expect(first.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
       const entry = await app.dependency('bedrock-agent-runtime');
       expect(entry).toMatchObject({ state: 'denied', missingPermission: 'bedrock:Retrieve' });
       const status = await app.status();

@@ -74,7 +74,7 @@ function row(out: string, name: string): string {
 async function expectChatAnswers(app: Awaited<ReturnType<typeof startObservedApp>>): Promise<void> {
   const events = await app.chat();
   expect(events.at(-1)?.event).toBe('done');
-  expect(events.at(-1)?.data.status).toBe('complete');
+  expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
   expect(answerText(events)).toContain('Answer for us.amazon.nova-micro-v1:0');
 }
 
@@ -327,7 +327,7 @@ describe('each state of the AWS dependencies, in /api/status, doctor and chat', 
         expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
         const events = await app.chat();
         expect(events.find((e) => e.event === 'warning')?.data).toMatchObject({ code: 'retrieval_fallback' });
-        expect(events.at(-1)?.data.status).toBe('complete');
+        expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
       } finally {
         await app.close();
       }

@@ -4,6 +4,7 @@
  * Chat must still answer from the local knowledge base, with the provider as configured.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventsNamed } from '../../src/contract/sse.js';
 import type { StatusReport } from '../../src/contract/status.js';
 import { answerText, setEnv, startAwsFakes, startObservedApp, TEST_CREDENTIALS, type AwsFakes } from '../helpers/aws-app.js';
 
@@ -51,13 +52,13 @@ describe.each([
 
       for (let question = 0; question < 2; question += 1) {
         const events = await app.chat(question === 0 ? '환불은 며칠 안에 신청할 수 있나요?' : '계정 복구는 어떻게 하나요?');
-        const warning = events.find((e) => e.event === 'warning' && e.data.code === 'retrieval_fallback');
+        const warning = eventsNamed(events, 'warning').find((e) => e.data.code === 'retrieval_fallback');
         expect(warning?.data.message).toContain('bedrock:Retrieve');
         expect(warning?.data.message).toContain('Answering from the local knowledge base instead.');
         const references = events.find((e) => e.event === 'references')?.data.documents as Array<{ uri: string }>;
         expect(references.length).toBeGreaterThan(0);
         expect(references.every((r) => !r.uri.startsWith('s3://'))).toBe(true);
-        expect(events.at(-1)?.data.status).toBe('complete');
+        expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
         const text = answerText(events);
         expect(text.length).toBeGreaterThan(20);
         if (expectText) expect(text).toContain(expectText);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eventsNamed } from '../../src/contract/sse.js';
 import { postChat, type TimedEvent } from '../../bench/sse-client.js';
 import { startFakeBedrockRuntime, type FakeBedrockRuntime, type FakeReply, type RecordedRequest } from '../fakes/bedrock-runtime.js';
 import { startApp, type AppServer } from '../helpers/app-server.js';
@@ -36,8 +37,8 @@ function languageAware(overrides: (r: RecordedRequest) => FakeReply | undefined 
 }
 
 const text = (events: TimedEvent[], lane: string, part: string) =>
-  events
-    .filter((e) => e.event === 'delta' && e.data.lane === lane && e.data.part === part)
+  eventsNamed(events, 'delta')
+    .filter((e) => e.data.lane === lane && e.data.part === part)
     .map((e) => e.data.text)
     .join('');
 const warnings = (events: TimedEvent[]) => events.filter((e) => e.event === 'warning').map((e) => e.data);
@@ -85,7 +86,7 @@ describe('bilingual answers through the real Bedrock client against a wire-level
       .map((e) => `${String(e.data.lane)}.${String(e.data.part)}:${String(e.data.status)}`);
     expect(ends.sort()).toEqual(['en.detail:complete', 'en.overview:complete', 'ko.detail:complete', 'ko.overview:complete']);
     expect(warnings(events)).toEqual([]);
-    expect(events.at(-1)?.data.status).toBe('complete');
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
 
     // Upstream: one translation (fast model) first, then four ConverseStream calls.
     expect(fake.requests).toHaveLength(5);
@@ -135,13 +136,13 @@ describe('bilingual answers through the real Bedrock client against a wire-level
       .filter((e) => e.event === 'part_end')
       .map((e) => `${String(e.data.lane)}.${String(e.data.part)}:${String(e.data.status)}`);
     expect(ends.sort()).toEqual(['en.detail:failed', 'en.overview:failed', 'ko.detail:complete', 'ko.overview:complete']);
-    expect(events.at(-1)?.data.status).toBe('partial');
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'partial' } });
   });
 
   it('answers from the original question when the translation fails', async () => {
     fake.script(languageAware((r) => (isTranslation(r) ? { fault: 'validation', errorMessage: 'Malformed input request' } : undefined)));
     const events = await postChat(server.url, { message: 'How do I get a refund for unused Stardust?', uiLanguage: 'en' });
-    expect(events[0]?.data.translatedQuestion).toBeUndefined();
+    expect(eventsNamed(events, 'meta')[0]?.data.translatedQuestion).toBeUndefined();
     expect(warnings(events)).toEqual([
       {
         code: 'translation_failed',
@@ -151,7 +152,7 @@ describe('bilingual answers through the real Bedrock client against a wire-level
       },
     ]);
     expect(text(events, 'en', 'overview')).toBe('Unused Stardust can be refunded within 7 days.');
-    expect(events.at(-1)?.data.status).toBe('complete');
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
   });
 
   it('warns when a lane writes a glossary name in the wrong language', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eventsNamed } from '../../src/contract/sse.js';
 import { postChat } from '../../bench/sse-client.js';
 import { startFakeBedrockRuntime, type FakeBedrockRuntime } from '../fakes/bedrock-runtime.js';
 import { startApp, type AppServer } from '../helpers/app-server.js';
@@ -45,8 +46,8 @@ describe('chat through the real BedrockRuntimeClient against a wire-level fake',
     }
     const micro = fake.requests.find((r) => r.modelId.includes('micro'));
     expect(micro?.body.inferenceConfig).toMatchObject({ maxTokens: 1024, temperature: 0.3 });
-    const overview = events
-      .filter((e) => e.event === 'delta' && e.data.part === 'overview')
+    const overview = eventsNamed(events, 'delta')
+      .filter((e) => e.data.part === 'overview')
       .map((e) => e.data.text)
       .join('');
     expect(overview).toBe('Answer for us.amazon.nova-micro-v1:0: this is a deterministic answer from the fake Bedrock runtime.');
@@ -56,9 +57,7 @@ describe('chat through the real BedrockRuntimeClient against a wire-level fake',
       expect((end.data.usage as { inputTokens: number }).inputTokens).toBeGreaterThan(0);
       expect(end.data.costUsd).toBeGreaterThan(0);
     }
-    const done = events.at(-1);
-    expect(done?.event).toBe('done');
-    expect(done?.data.status).toBe('complete');
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
     const rows = await server.runtime.store.db.selectFrom('usage').selectAll().execute();
     expect(rows.map((r) => r.purpose).sort()).toEqual(['detail', 'overview']);
     expect(rows.every((r) => r.cost_usd !== null && r.cost_usd > 0 && r.estimated === 0)).toBe(true);
@@ -73,9 +72,9 @@ describe('chat through the real BedrockRuntimeClient against a wire-level fake',
     const events = await postChat(server.url, { message: '계정 복구 방법', uiLanguage: 'ko' });
     const warning = events.find((e) => e.event === 'warning');
     expect(warning?.data).toMatchObject({ code: 'part_failed', lane: 'ko', part: 'detail' });
-    const detailEnd = events.find((e) => e.event === 'part_end' && e.data.part === 'detail');
+    const detailEnd = eventsNamed(events, 'part_end').find((e) => e.data.part === 'detail');
     expect(detailEnd?.data.status).toBe('partial');
-    expect(events.at(-1)?.data.status).toBe('partial');
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'partial' } });
     const { conversationId } = events[0]?.data as { conversationId: string };
     const answer = await storedAnswer(conversationId);
     expect(answer?.status).toBe('partial');
@@ -88,12 +87,12 @@ describe('chat through the real BedrockRuntimeClient against a wire-level fake',
     const events = await postChat(server.url, { message: 'How do refunds work?', uiLanguage: 'en' });
     // The question translation runs on the same (denied) fast model: it fails too, with its own warning.
     expect(events.filter((e) => e.event === 'warning' && e.data.code === 'translation_failed')).toHaveLength(1);
-    const warnings = events.filter((e) => e.event === 'warning' && e.data.code === 'part_failed');
+    const warnings = eventsNamed(events, 'warning').filter((e) => e.data.code === 'part_failed');
     expect(warnings.length).toBe(2);
     expect(String(warnings[0]?.data.message)).toContain('bedrock:InvokeModelWithResponseStream');
     const detail = events.filter((e) => e.event === 'delta' && e.data.part === 'detail' && e.data.lane === 'en');
     expect(detail.length).toBeGreaterThan(0);
-    expect(events.at(-1)?.data.status).toBe('partial');
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'partial' } });
   });
 
   it('aborts every upstream stream when the client disconnects, and stores the answer as partial', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventsNamed } from '../../src/contract/sse.js';
 import { postChat, type TimedEvent } from '../../bench/sse-client.js';
 import { postJson, startApp, type AppServer } from '../helpers/app-server.js';
 
@@ -10,8 +11,8 @@ afterAll(async () => server?.close());
 
 const names = (events: TimedEvent[]) => events.map((e) => e.event);
 const text = (events: TimedEvent[], lane: string, part: string) =>
-  events
-    .filter((e) => e.event === 'delta' && e.data.lane === lane && e.data.part === part)
+  eventsNamed(events, 'delta')
+    .filter((e) => e.data.lane === lane && e.data.part === part)
     .map((e) => e.data.text)
     .join('');
 

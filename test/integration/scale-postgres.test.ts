@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { dataOf } from '../../src/contract/sse.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -95,7 +96,7 @@ describe('PostgreSQL connection loss: 503 for the affected requests, no crash, r
   it('answers 503 database_unavailable while the database is gone, keeps serving health checks, and recovers', async () => {
     const before = await chat(open.url, { message: '환불 규정 알려주세요', uiLanguage: 'ko' });
     expect(before.status).toBe(200);
-    const conversationId = before.events[0]?.data.conversationId as string;
+    const conversationId = dataOf(before.events, 'meta')?.conversationId as string;
 
     await cutOff();
     try {
@@ -166,10 +167,10 @@ describe('two server processes on one PostgreSQL', () => {
   it('continues on B a conversation started on A', async () => {
     const first = await chat(a.url, { message: '환불은 며칠 안에 되나요?', uiLanguage: 'ko' }, as('alice'));
     expect(first.status).toBe(200);
-    const conversationId = first.events[0]?.data.conversationId as string;
+    const conversationId = dataOf(first.events, 'meta')?.conversationId as string;
     const second = await chat(b.url, { conversationId, message: '교환도 되나요?', uiLanguage: 'ko' }, as('alice'));
     expect(second.status).toBe(200);
-    expect(second.events.at(-1)?.data.status).toBe('complete');
+    expect(dataOf(second.events, 'done')?.status).toBe('complete');
     const rows = await messages(conversationId);
     expect(rows.map((r) => [r.seq, r.role])).toEqual([
       [1, 'user'],
@@ -185,7 +186,7 @@ describe('two server processes on one PostgreSQL', () => {
 
   it('loses and duplicates nothing when both instances append to one conversation at once', async () => {
     const first = await chat(a.url, { message: '점검 시간 알려주세요', uiLanguage: 'ko' }, as('alice'));
-    const conversationId = first.events[0]?.data.conversationId as string;
+    const conversationId = dataOf(first.events, 'meta')?.conversationId as string;
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
         chat(i % 2 === 0 ? a.url : b.url, { conversationId, message: `추가 질문 ${i}`, uiLanguage: 'ko' }, as('alice')),

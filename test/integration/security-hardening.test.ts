@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dataOf } from '../../src/contract/sse.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -326,7 +327,7 @@ describe('model errors and prompt injection against the real Bedrock client (wir
     expect(text).not.toContain('123456789012');
     expect(JSON.stringify(warnings)).toContain('bedrock:InvokeModelWithResponseStream');
     // The stored answer (read back by the web app) is as clean as the stream.
-    const stored = await call(`${app.url}/api/conversations/${answer.events[0]?.data.conversationId as string}`);
+    const stored = await call(`${app.url}/api/conversations/${dataOf(answer.events, 'meta')?.conversationId as string}`);
     expect(stored.status).toBe(200);
     expect(stored.text).toContain('bedrock:InvokeModelWithResponseStream');
     expect(stored.text).not.toContain('arn:aws');

@@ -89,7 +89,7 @@ describe('SIGTERM on the built server (dualnova serve)', () => {
 
       const received = events(await answer.text);
       expect(received.at(-1)?.event).toBe('done');
-      expect(received.at(-1)?.data.status).toBe('partial');
+      expect(received.at(-1)).toMatchObject({ event: 'done', data: { status: 'partial' } });
       const stored = storedAnswers(server.dataDir);
       expect(stored).toHaveLength(1);
       expect(stored[0]?.status).toBe('partial');
@@ -122,7 +122,7 @@ describe('SIGTERM on the built server (dualnova serve)', () => {
       const code = await stopping;
       expect(code).toBe(0);
       const received = events(await answer.text);
-      expect(received.at(-1)?.data.status).toBe('complete');
+      expect(received.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
       expect(storedAnswers(server.dataDir)[0]?.status).toBe('complete');
     } finally {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');

@@ -1,4 +1,5 @@
 import { copyFileSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { eventsNamed } from '../../src/contract/sse.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -235,10 +236,10 @@ describe('glossary API and hot reload', () => {
 
   it('answers offline chats in both lanes with a translation notice', async () => {
     const events = await postChat(offline.url, { message: 'How do I recover my account?', uiLanguage: 'en' });
-    const notice = events.find((e) => e.event === 'warning' && e.data.code === 'translation_unavailable');
+    const notice = eventsNamed(events, 'warning').find((e) => e.data.code === 'translation_unavailable');
     expect(notice?.data.message).toMatch(/translating questions and answers needs a model/);
-    const koText = events
-      .filter((e) => e.event === 'delta' && e.data.lane === 'ko')
+    const koText = eventsNamed(events, 'delta')
+      .filter((e) => e.data.lane === 'ko')
       .map((e) => String(e.data.text))
       .join('');
     // The Korean lane quotes the Korean document on the same topic.

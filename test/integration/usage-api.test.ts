@@ -5,6 +5,7 @@
  * offline without credentials — not one CloudWatch request.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { dataOf } from '../../src/contract/sse.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,16 +88,16 @@ describe('with Bedrock (fake): totals, prices, visibility, budgets', () => {
     const app = await startApp({ MODEL_PROVIDER: 'bedrock' });
     try {
       const first = await chat(app.url, { message: 'How long do I have to request a refund?', uiLanguage: 'en' });
-      const conversationId = first.events[0]?.data.conversationId as string;
+      const conversationId = dataOf(first.events, 'meta')?.conversationId as string;
       const second = await chat(app.url, { conversationId, message: KO, uiLanguage: 'ko' });
-      const done = [first, second].map((c) => c.events.at(-1)!.data);
+      const done = [first, second].map((c) => dataOf(c.events, 'done')!);
       const detail = (await call(`${app.url}/api/conversations/${conversationId}`)).json;
       // English to a Korean desk: a question translation and two lanes (5 calls), then one Korean lane (2 calls).
       expect(detail.usage.calls).toBe(7);
       for (const key of ['inputTokens', 'outputTokens', 'cacheReadInputTokens', 'cacheWriteInputTokens'] as const) {
         expect(detail.usage[key], key).toBe(done[0]!.usage[key] + done[1]!.usage[key]);
       }
-      expect(detail.usage.costUsd).toBeCloseTo(done[0]!.costUsd + done[1]!.costUsd, 9);
+      expect(detail.usage.costUsd).toBeCloseTo((done[0]!.costUsd ?? NaN) + (done[1]!.costUsd ?? NaN), 9);
       expect(detail.usage.costUsd).toBeGreaterThan(0);
     } finally {
       await app.close();
@@ -147,7 +148,7 @@ describe('with Bedrock (fake): totals, prices, visibility, budgets', () => {
       const ends = events.filter((e) => e.event === 'part_end');
       expect(ends.find((e) => e.data.part === 'detail')?.data.costUsd).toBeNull();
       expect(ends.find((e) => e.data.part === 'overview')?.data.costUsd).toBeGreaterThan(0);
-      expect(events.at(-1)?.data.costUsd).toBeNull();
+      expect(dataOf(events, 'done')?.costUsd).toBeNull();
       const report = (await call(`${app.url}/api/usage?window=1h`)).json as UsageReport;
       expect(report.ledger.byModel.find((m) => m.modelId === 'us.amazon.nova-ultra-v9:0')).toMatchObject({
         costUsd: null,
@@ -163,7 +164,7 @@ describe('with Bedrock (fake): totals, prices, visibility, budgets', () => {
           /^No price for us\.amazon\.nova-ultra-v9:0 in price table 2025-06: its 1 call\(s\) have an unknown cost/,
         ),
       });
-      const conversation = (await call(`${app.url}/api/conversations/${events[0]?.data.conversationId}`)).json;
+      const conversation = (await call(`${app.url}/api/conversations/${dataOf(events, 'meta')?.conversationId}`)).json;
       expect(conversation.usage.costUsd).toBeNull();
     } finally {
       await app.close();
@@ -270,7 +271,7 @@ describe('with Bedrock (fake): totals, prices, visibility, budgets', () => {
       expect(second.filter((e) => e.event === 'part_end').map((e) => e.data.part)).toEqual(['overview']);
       expect(second.some((e) => e.event === 'delta' && e.data.part === 'detail')).toBe(false);
       expect(second.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
-      const stored = (await call(`${app.url}/api/conversations/${second[0]?.data.conversationId}`)).json;
+      const stored = (await call(`${app.url}/api/conversations/${dataOf(second, 'meta')?.conversationId}`)).json;
       expect(stored.messages[1].lanes[0].parts.detail.status).toBe('skipped');
 
       // Fill the day (another deployment's calls would do the same) and ask again.

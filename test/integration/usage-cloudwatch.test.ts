@@ -219,7 +219,7 @@ describe('CloudWatch denied', () => {
     const app = await startObservedApp({ MODEL_PROVIDER: 'bedrock' });
     try {
       const events = await app.chat();
-      expect(events.at(-1)?.data.status).toBe('complete');
+      expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
       await usageOf(app);
       await expect.poll(async () => (await usageOf(app)).cloudwatch.state, { timeout: 10_000, interval: 100 }).toBe('denied');
       const report = await usageOf(app);
@@ -241,7 +241,7 @@ describe('CloudWatch denied', () => {
       // Chat never waited on (or called) CloudWatch's data API.
       expect(cw.requestsFor('GetMetricData')).toHaveLength(1);
       const again = await app.chat();
-      expect(again.at(-1)?.data.status).toBe('complete');
+      expect(again.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
     } finally {
       await app.close();
       cw.reset();

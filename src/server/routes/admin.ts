@@ -84,7 +84,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRouteOptions> = async (api,
     handler: async (request, reply) => {
       if (!(await store().revoke(request.params.name))) throw new AppError('not_found', 404, 'No live token with that name.');
       request.log.info({ tokenName: request.params.name }, 'API token revoked');
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   });
 };

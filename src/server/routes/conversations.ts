@@ -57,7 +57,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<ConversationRouteOptions>
     ...endpointRoute(ENDPOINTS.deleteConversation),
     handler: async (request, reply) => {
       if (!(await conversations.delete(request.params.id, ownerOf(request)))) throw noConversation();
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   });
 

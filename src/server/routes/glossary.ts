@@ -40,7 +40,7 @@ export const glossaryRoutes: FastifyPluginAsyncZod<GlossaryRouteOptions> = async
       reply.header('etag', etag).header('cache-control', 'no-cache');
       if (status) reply.header('x-glossary-status', status.ok ? 'ok' : 'error').header('x-glossary-loaded-at', status.loadedAt);
       const { q, category } = request.query;
-      if (q === undefined && category === undefined && request.headers['if-none-match'] === etag) return reply.code(304).send();
+      if (q === undefined && category === undefined && request.headers['if-none-match'] === etag) return reply.code(304).send(null);
       if (q === undefined && category === undefined) return glossary;
       return {
         ...glossary,

@@ -1,7 +1,6 @@
-import { readSse } from './sse';
+import { readChatEvents } from '../../../src/contract/sse';
 import type {
   ChatEvent,
-  ChatEventType,
   ChatRequest,
   ConversationDetail,
   ConversationSummary,
@@ -73,7 +72,7 @@ async function request(path: string, init: RequestOptions = {}): Promise<Respons
   return response;
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const response = await request(path, signal ? { signal } : {});
   return (await response.json()) as T;
 }
@@ -107,8 +106,6 @@ export const api = {
   glossaryStatus: (signal?: AbortSignal) => getJson<GlossaryStatus>('/api/glossary/status', signal),
 };
 
-const CHAT_EVENTS: ReadonlySet<string> = new Set<ChatEventType>(['meta', 'references', 'delta', 'part_end', 'warning', 'error', 'done']);
-
 /**
  * POST /api/chat and yield its events. Pre-stream failures throw ApiError with the server's
  * code; a connection that drops mid-stream throws ApiError('stream_interrupted'); aborting the
@@ -123,17 +120,7 @@ export async function* streamChat(body: ChatRequest, signal: AbortSignal): Async
   });
   if (!response.body) throw new ApiError('stream_interrupted', response.status);
   try {
-    for await (const message of readSse(response.body)) {
-      if (!CHAT_EVENTS.has(message.event)) continue;
-      let data: unknown;
-      try {
-        data = JSON.parse(message.data);
-      } catch {
-        continue; // a malformed event is skipped, not fatal
-      }
-      if (data === null || typeof data !== 'object') continue;
-      yield { type: message.event, data } as ChatEvent;
-    }
+    yield* readChatEvents(response.body);
   } catch (error) {
     if (signal.aborted || isAbortError(error)) throw error;
     throw new ApiError('stream_interrupted', null);

@@ -81,7 +81,7 @@ export function conversationReducer(state: ConversationState, action: Conversati
     case 'stream': {
       let id = state.id;
       let title = state.title;
-      if (action.action.type === 'meta' && !id) id = action.action.data.conversationId;
+      if (action.action.event === 'meta' && !id) id = action.action.data.conversationId;
       const exchanges = state.exchanges.map((x) => {
         if (x.key !== action.key) return x;
         if (!title) title = x.question;

@@ -5,7 +5,7 @@ import { answerFromStored, initialAnswer, isActivePart, streamReducer, type Answ
 const usage = { inputTokens: 120, outputTokens: 40, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
 
 const meta = (lanes: LaneInfo[]): ChatEvent => ({
-  type: 'meta',
+  event: 'meta',
   data: { conversationId: 'c1', messageId: 'm2', userMessageId: 'm1', detectedLanguage: 'ko', lanes },
 });
 
@@ -13,7 +13,7 @@ function run(actions: StreamAction[], from: AnswerView = initialAnswer()): Answe
   return actions.reduce(streamReducer, from);
 }
 
-const koLane = [{ lane: 'ko', role: 'customer' as const }];
+const koLane = [{ lane: 'ko' as const, role: 'customer' as const }];
 
 describe('streamReducer', () => {
   it('starts connecting and becomes streaming on meta', () => {
@@ -32,11 +32,11 @@ describe('streamReducer', () => {
     const events: ChatEvent[] = [
       meta(koLane),
       {
-        type: 'references',
+        event: 'references',
         data: { documents: [{ id: 'd1', title: '환불 정책', uri: 's3://kb/refund.md', score: 0.82, excerpt: '환불은 7일 이내' }] },
       },
-      { type: 'delta', data: { lane: 'ko', part: 'overview', text: '환불은 ' } },
-      { type: 'delta', data: { lane: 'ko', part: 'overview', text: '7일 이내 가능합니다.' } },
+      { event: 'delta', data: { lane: 'ko', part: 'overview', text: '환불은 ' } },
+      { event: 'delta', data: { lane: 'ko', part: 'overview', text: '7일 이내 가능합니다.' } },
     ];
     let s = run(events);
     const lane = s.lanes[0]!;
@@ -49,7 +49,7 @@ describe('streamReducer', () => {
     s = run(
       [
         {
-          type: 'part_end',
+          event: 'part_end',
           data: {
             lane: 'ko',
             part: 'overview',
@@ -60,7 +60,7 @@ describe('streamReducer', () => {
             status: 'complete',
           },
         },
-        { type: 'delta', data: { lane: 'ko', part: 'detail', text: '자세히는' } },
+        { event: 'delta', data: { lane: 'ko', part: 'detail', text: '자세히는' } },
       ],
       s,
     );
@@ -74,12 +74,12 @@ describe('streamReducer', () => {
 
     s = run(
       [
-        { type: 'delta', data: { lane: 'ko', part: 'detail', text: ' 다음과 같습니다.' } },
+        { event: 'delta', data: { lane: 'ko', part: 'detail', text: ' 다음과 같습니다.' } },
         {
-          type: 'part_end',
+          event: 'part_end',
           data: { lane: 'ko', part: 'detail', model: 'us.amazon.nova-pro-v1:0', usage, latencyMs: 2100, costUsd: null, status: 'complete' },
         },
-        { type: 'done', data: { messageId: 'm2', status: 'complete', usage, costUsd: 0.0002 } },
+        { event: 'done', data: { messageId: 'm2', status: 'complete', usage, costUsd: 0.0002 } },
       ],
       s,
     );
@@ -96,15 +96,15 @@ describe('streamReducer', () => {
   it('keeps the rest of the answer when one part fails, with the warning on that part', () => {
     const s = run([
       meta(koLane),
-      { type: 'delta', data: { lane: 'ko', part: 'detail', text: 'detail text' } },
-      { type: 'warning', data: { code: 'model_throttled', message: 'overview throttled', lane: 'ko', part: 'overview' } },
-      { type: 'part_end', data: { lane: 'ko', part: 'overview', model: 'm', usage, latencyMs: 10, costUsd: 0, status: 'failed' } },
-      { type: 'part_end', data: { lane: 'ko', part: 'detail', model: 'p', usage, latencyMs: 20, costUsd: 0, status: 'complete' } },
-      { type: 'done', data: { messageId: 'm2', status: 'partial', usage, costUsd: 0 } },
+      { event: 'delta', data: { lane: 'ko', part: 'detail', text: 'detail text' } },
+      { event: 'warning', data: { code: 'part_failed', message: 'overview throttled', lane: 'ko', part: 'overview' } },
+      { event: 'part_end', data: { lane: 'ko', part: 'overview', model: 'm', usage, latencyMs: 10, costUsd: 0, status: 'failed' } },
+      { event: 'part_end', data: { lane: 'ko', part: 'detail', model: 'p', usage, latencyMs: 20, costUsd: 0, status: 'complete' } },
+      { event: 'done', data: { messageId: 'm2', status: 'partial', usage, costUsd: 0 } },
     ]);
     const lane = s.lanes[0]!;
     expect(lane.parts.overview.phase).toBe('failed');
-    expect(lane.parts.overview.notices).toEqual([{ code: 'model_throttled', message: 'overview throttled' }]);
+    expect(lane.parts.overview.notices).toEqual([{ code: 'part_failed', message: 'overview throttled' }]);
     expect(lane.parts.detail.text).toBe('detail text');
     expect(lane.parts.detail.phase).toBe('complete');
     expect(s.status).toBe('partial');
@@ -114,29 +114,29 @@ describe('streamReducer', () => {
   it('collects answer-level and lane-level warnings', () => {
     const s = run([
       meta(koLane),
-      { type: 'warning', data: { code: 'translation_failed', message: 'x' } },
-      { type: 'warning', data: { code: 'budget_exhausted', message: 'y', lane: 'ko' } },
+      { event: 'warning', data: { code: 'translation_failed', message: 'x' } },
+      { event: 'warning', data: { code: 'budget_warning', message: 'y', lane: 'ko' } },
     ]);
     expect(s.warnings).toEqual([
       { code: 'translation_failed', message: 'x' },
-      { code: 'budget_exhausted', message: 'y', lane: 'ko' },
+      { code: 'budget_warning', message: 'y', lane: 'ko' },
     ]);
   });
 
   it('a fatal error keeps what arrived and closes open parts', () => {
     const s = run([
       meta(koLane),
-      { type: 'delta', data: { lane: 'ko', part: 'overview', text: 'half' } },
-      { type: 'error', data: { code: 'model_error', message: 'boom' } },
+      { event: 'delta', data: { lane: 'ko', part: 'overview', text: 'half' } },
+      { event: 'error', data: { code: 'internal_error', message: 'boom' } },
     ]);
     expect(s.phase).toBe('failed');
-    expect(s.error).toEqual({ code: 'model_error', message: 'boom' });
+    expect(s.error).toEqual({ code: 'internal_error', message: 'boom' });
     expect(s.lanes[0]?.parts.overview).toMatchObject({ text: 'half', phase: 'partial' });
     expect(s.lanes[0]?.parts.detail.phase).toBe('skipped');
   });
 
   it('a network drop marks the answer interrupted, keeping the text', () => {
-    const s = run([meta(koLane), { type: 'delta', data: { lane: 'ko', part: 'overview', text: 'abc' } }, { type: 'interrupted' }]);
+    const s = run([meta(koLane), { event: 'delta', data: { lane: 'ko', part: 'overview', text: 'abc' } }, { event: 'interrupted' }]);
     expect(s.phase).toBe('interrupted');
     expect(s.error?.code).toBe('stream_interrupted');
     expect(s.lanes[0]?.parts.overview.text).toBe('abc');
@@ -145,10 +145,10 @@ describe('streamReducer', () => {
   it('stop (Escape) ends the answer; late events are ignored', () => {
     const s = run([
       meta(koLane),
-      { type: 'delta', data: { lane: 'ko', part: 'overview', text: 'abc' } },
-      { type: 'stopped' },
-      { type: 'delta', data: { lane: 'ko', part: 'overview', text: 'def' } },
-      { type: 'done', data: { messageId: 'm2', status: 'complete', usage, costUsd: 0 } },
+      { event: 'delta', data: { lane: 'ko', part: 'overview', text: 'abc' } },
+      { event: 'stopped' },
+      { event: 'delta', data: { lane: 'ko', part: 'overview', text: 'def' } },
+      { event: 'done', data: { messageId: 'm2', status: 'complete', usage, costUsd: 0 } },
     ]);
     expect(s.phase).toBe('stopped');
     expect(s.lanes[0]?.parts.overview).toMatchObject({ text: 'abc', phase: 'partial' });
@@ -160,10 +160,10 @@ describe('streamReducer', () => {
         { lane: 'ko', role: 'staff' },
         { lane: 'en', role: 'customer' },
       ]),
-      { type: 'delta', data: { lane: 'en', part: 'overview', text: 'Refunds ' } },
-      { type: 'delta', data: { lane: 'ko', part: 'overview', text: '환불' } },
-      { type: 'part_end', data: { lane: 'en', part: 'overview', model: 'm', usage, latencyMs: 1, costUsd: 0, status: 'complete' } },
-      { type: 'delta', data: { lane: 'en', part: 'detail', text: 'In detail' } },
+      { event: 'delta', data: { lane: 'en', part: 'overview', text: 'Refunds ' } },
+      { event: 'delta', data: { lane: 'ko', part: 'overview', text: '환불' } },
+      { event: 'part_end', data: { lane: 'en', part: 'overview', model: 'm', usage, latencyMs: 1, costUsd: 0, status: 'complete' } },
+      { event: 'delta', data: { lane: 'en', part: 'detail', text: 'In detail' } },
     ]);
     expect(s.lanes.map((l) => [l.lane, l.role])).toEqual([
       ['ko', 'staff'],
@@ -178,7 +178,7 @@ describe('streamReducer', () => {
   });
 
   it('a delta for a lane meta did not announce still shows', () => {
-    const s = run([{ type: 'delta', data: { lane: 'ja', part: 'overview', text: 'こんにちは' } }]);
+    const s = run([{ event: 'delta', data: { lane: 'ja', part: 'overview', text: 'こんにちは' } }]);
     expect(s.lanes[0]?.lane).toBe('ja');
     expect(s.lanes[0]?.parts.overview.text).toBe('こんにちは');
   });
@@ -186,7 +186,7 @@ describe('streamReducer', () => {
   it('keeps the translated question from meta', () => {
     const s = run([
       {
-        type: 'meta',
+        event: 'meta',
         data: {
           conversationId: 'c1',
           messageId: 'm2',
@@ -211,12 +211,12 @@ describe('streamReducer', () => {
       { lane: 'en', role: 'customer' },
     ]);
     const mismatch = (part: 'overview' | 'detail', terms: unknown): StreamAction => ({
-      type: 'warning',
+      event: 'warning',
       data: { code: 'glossary_mismatch', message: 'The English overview does not follow the glossary.', lane: 'en', part, terms } as never,
     });
     const s = run([
       twoLanes,
-      { type: 'delta', data: { lane: 'en', part: 'overview', text: 'Ari can refund SD.' } },
+      { event: 'delta', data: { lane: 'en', part: 'overview', text: 'Ari can refund SD.' } },
       mismatch('overview', [
         { term: 'aria', expected: 'Aria', found: 'Ari' },
         { term: 'stardust', expected: 'Stardust', found: 'SD' },
@@ -237,7 +237,7 @@ describe('streamReducer', () => {
   });
 
   it('a glossary_mismatch without terms falls back to a readable notice', () => {
-    const s = run([meta(koLane), { type: 'warning', data: { code: 'glossary_mismatch', message: 'x', lane: 'ko', part: 'detail' } }]);
+    const s = run([meta(koLane), { event: 'warning', data: { code: 'glossary_mismatch', message: 'x', lane: 'ko', part: 'detail' } }]);
     expect(s.lanes[0]?.parts.detail.glossary).toEqual([]);
     expect(s.lanes[0]?.parts.detail.notices).toEqual([{ code: 'glossary_mismatch', message: 'x' }]);
   });
@@ -248,8 +248,8 @@ describe('streamReducer', () => {
         { lane: 'ko', role: 'staff' },
         { lane: 'ja', role: 'customer' },
       ]),
-      { type: 'warning', data: { code: 'translation_unavailable', message: 'offline' } },
-      { type: 'warning', data: { code: 'lane_language_unavailable', message: 'no ja passage', lane: 'ja' } },
+      { event: 'warning', data: { code: 'translation_unavailable', message: 'offline' } },
+      { event: 'warning', data: { code: 'lane_language_unavailable', message: 'no ja passage', lane: 'ja' } },
     ]);
     expect(s.lanes.map((l) => `${l.lane}:${l.role}`)).toEqual(['ko:staff', 'ja:customer']);
     expect(s.warnings).toEqual([

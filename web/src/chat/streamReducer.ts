@@ -59,7 +59,7 @@ export interface AnswerView {
 }
 
 /** SSE events plus what the client itself observes. */
-export type StreamAction = ChatEvent | { type: 'stopped' } | { type: 'interrupted' } | { type: 'failed'; data: Notice };
+export type StreamAction = ChatEvent | { event: 'stopped' } | { event: 'interrupted' } | { event: 'failed'; data: Notice };
 
 export const PART_NAMES: readonly PartName[] = ['overview', 'detail'];
 
@@ -119,7 +119,7 @@ const isFinished = (phase: AnswerPhase) => phase === 'done' || phase === 'stoppe
 export function streamReducer(state: AnswerView, action: StreamAction): AnswerView {
   // After the answer ended, late events (a `done` racing an abort, say) change nothing.
   if (isFinished(state.phase)) return state;
-  switch (action.type) {
+  switch (action.event) {
     case 'meta': {
       const { conversationId, messageId, userMessageId, detectedLanguage, translatedQuestion, lanes } = action.data;
       const known = new Map(state.lanes.map((l) => [l.lane, l]));

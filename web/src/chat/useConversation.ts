@@ -83,14 +83,14 @@ export function useConversation(options: Options): ConversationController {
       const conversationId = stateRef.current.id ?? undefined;
       const body = { message: text, uiLanguage, answerLanguage, ...(conversationId ? { conversationId } : {}) };
       for await (const event of streamChat(body, controller.signal)) {
-        if (event.type === 'meta') {
+        if (event.event === 'meta') {
           started = true;
           if (!stateRef.current.id || stateRef.current.id !== event.data.conversationId) {
             stateRef.current = { ...stateRef.current, id: event.data.conversationId };
             optionsRef.current.onCreated(event.data.conversationId);
           }
         }
-        if (event.type === 'done' || event.type === 'error') ended = true;
+        if (event.event === 'done' || event.event === 'error') ended = true;
         dispatch({ type: 'stream', key, action: event });
       }
       if (!ended) {
@@ -98,12 +98,12 @@ export function useConversation(options: Options): ConversationController {
           dispatch({ type: 'remove', key });
           return { ok: false, code: 'stream_interrupted' };
         }
-        dispatch({ type: 'stream', key, action: { type: 'interrupted' } });
+        dispatch({ type: 'stream', key, action: { event: 'interrupted' } });
       }
       return { ok: true };
     } catch (e) {
       if (controller.signal.aborted || isAbortError(e)) {
-        dispatch({ type: 'stream', key, action: { type: 'stopped' } });
+        dispatch({ type: 'stream', key, action: { event: 'stopped' } });
         return { ok: true };
       }
       const code = e instanceof ApiError ? e.code : 'internal_error';
@@ -115,7 +115,7 @@ export function useConversation(options: Options): ConversationController {
       dispatch({
         type: 'stream',
         key,
-        action: code === 'stream_interrupted' ? { type: 'interrupted' } : { type: 'failed', data: { code, message: '' } },
+        action: code === 'stream_interrupted' ? { event: 'interrupted' } : { event: 'failed', data: { code, message: '' } },
       });
       return { ok: true };
     } finally {

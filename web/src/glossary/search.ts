@@ -1,7 +1,8 @@
+import { GLOSSARY_CATEGORIES } from '../../../src/contract/codes';
 import type { GlossaryCategory, GlossaryEntry, Language } from '../api/types';
 import { LANGUAGES } from '../i18n/languages';
 
-export const GLOSSARY_CATEGORIES: readonly GlossaryCategory[] = ['character', 'item', 'location', 'game-term', 'cs-term'];
+export { GLOSSARY_CATEGORIES } from '../../../src/contract/codes';
 
 export function isGlossaryCategory(value: string): value is GlossaryCategory {
   return (GLOSSARY_CATEGORIES as readonly string[]).includes(value);

@@ -1,57 +1,20 @@
 import type { UiLanguage } from '../api/types';
 
-/** Every error code the server (or the client itself) reports; each has a Korean and an English message. */
-export const ERROR_CODES = [
-  'invalid_request',
-  'invalid_json',
-  'message_empty',
-  'message_too_long',
-  'invalid_language',
-  'not_found',
-  'conversation_not_found',
-  'rate_limited',
-  'payload_too_large',
-  'model_denied',
-  'model_throttled',
-  'model_unavailable',
-  'model_invalid_request',
-  'model_error',
-  'retrieval_failed',
-  'retrieval_denied',
-  'no_documents',
-  'part_failed',
-  'translation_failed',
-  'translation_unavailable',
-  'budget_exhausted',
-  'stream_interrupted',
-  'internal_error',
-  'unavailable',
-  // Also sent by the server (warnings, auth, limits):
-  'model_cancelled',
-  'lane_language_unavailable',
-  'glossary_mismatch',
-  'retrieval_fallback',
-  'retrieval_partial',
-  'database_unavailable',
-  'unauthorized',
-  'forbidden',
-  'origin_mismatch',
-  'authentication_unavailable',
-  'unsupported_media_type',
-  'request_timeout',
-  'headers_too_large',
-  'bad_request',
-  'invalid_text',
-  // Translator, glossary and budgets:
-  'nothing_to_translate',
-  'glossary_unavailable',
-  'budget_warning',
-  'budget_degraded',
-] as const;
+import {
+  ERROR_CODES,
+  PART_ERROR_CODES,
+  WARNING_CODES,
+  type ErrorCode,
+  type PartErrorCode,
+  type WarningCode,
+} from '../../../src/contract/codes';
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+/** Every code the server (or the client itself) reports, from the contract: the compiler makes sure each has a message. */
+export type MessageCode = ErrorCode | WarningCode | PartErrorCode;
+export const MESSAGE_CODES: readonly MessageCode[] = [...new Set<MessageCode>([...ERROR_CODES, ...WARNING_CODES, ...PART_ERROR_CODES])];
+const KNOWN: ReadonlySet<string> = new Set<string>(MESSAGE_CODES);
 
-type ErrorMessages = Record<ErrorCode | 'generic', string>;
+type ErrorMessages = Record<MessageCode | 'generic', string>;
 
 const en: ErrorMessages = {
   invalid_request: 'The request was not valid. Please check it and try again.',
@@ -70,7 +33,6 @@ const en: ErrorMessages = {
   model_error: 'The language model returned an error.',
   retrieval_failed: 'Searching the knowledge base failed.',
   retrieval_denied: 'Access to the knowledge base was denied (missing permission).',
-  no_documents: 'No documents in the knowledge base matched this question.',
   part_failed: 'This part of the answer could not be written.',
   translation_failed: 'The question could not be translated; the answer may be less precise.',
   translation_unavailable: 'Translation is not available right now.',
@@ -97,6 +59,11 @@ const en: ErrorMessages = {
   glossary_unavailable: 'The glossary is not loaded right now.',
   budget_warning: 'Most of the usage budget for today has been used.',
   budget_degraded: 'The usage budget is nearly used up, so answers are shortened to the overview.',
+  invalid_token_name: 'That token name is not valid.',
+  uri_too_long: 'The address is too long. Please reload the page and try again.',
+  too_many_streams: 'Too many answers are being written at once. Please wait for one to finish.',
+  usage_unavailable: 'Usage reporting is not available on this server.',
+  cancelled: 'The request was cancelled.',
   generic: 'Something went wrong. Please try again.',
 };
 
@@ -117,7 +84,6 @@ const ko: ErrorMessages = {
   model_error: '언어 모델에서 오류가 발생했습니다.',
   retrieval_failed: '지식 베이스 검색에 실패했습니다.',
   retrieval_denied: '지식 베이스 접근이 거부되었습니다(권한 없음).',
-  no_documents: '이 질문과 맞는 문서를 지식 베이스에서 찾지 못했습니다.',
   part_failed: '답변의 이 부분을 작성하지 못했습니다.',
   translation_failed: '질문을 번역하지 못했습니다. 답변이 덜 정확할 수 있습니다.',
   translation_unavailable: '지금은 번역을 사용할 수 없습니다.',
@@ -144,19 +110,24 @@ const ko: ErrorMessages = {
   glossary_unavailable: '지금은 용어집을 불러올 수 없습니다.',
   budget_warning: '오늘 사용 예산의 대부분을 사용했습니다.',
   budget_degraded: '사용 예산이 거의 소진되어 답변을 요약으로만 제공합니다.',
+  invalid_token_name: '토큰 이름이 올바르지 않습니다.',
+  uri_too_long: '주소가 너무 깁니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.',
+  too_many_streams: '동시에 작성 중인 답변이 너무 많습니다. 하나가 끝날 때까지 기다려 주세요.',
+  usage_unavailable: '이 서버에서는 사용량 보고를 사용할 수 없습니다.',
+  cancelled: '요청이 취소되었습니다.',
   generic: '문제가 발생했습니다. 다시 시도해 주세요.',
 };
 
 const MESSAGES: Record<UiLanguage, ErrorMessages> = { en, ko };
 
-function isErrorCode(code: string): code is ErrorCode {
-  return (ERROR_CODES as readonly string[]).includes(code);
+function isMessageCode(code: string): code is MessageCode {
+  return KNOWN.has(code);
 }
 
 /** The user-facing message for an error code; unknown codes get a generic message (never the raw error). */
 export function errorMessage(lang: UiLanguage, code: string): string {
   const messages = MESSAGES[lang];
-  return isErrorCode(code) ? messages[code] : messages.generic;
+  return isMessageCode(code) ? messages[code] : messages.generic;
 }
 
 /**
@@ -164,7 +135,7 @@ export function errorMessage(lang: UiLanguage, code: string): string {
  * `translation_unavailable` in a chat answer means "offline: each version quotes its own language",
  * not "the translator failed".
  */
-const WARNINGS: Record<UiLanguage, Partial<Record<ErrorCode, string>>> = {
+const WARNINGS: Record<UiLanguage, Partial<Record<MessageCode, string>>> = {
   en: {
     translation_unavailable:
       'Offline mode: nothing was translated. Each language version quotes documents written in that language; translation needs a language model.',
@@ -177,5 +148,5 @@ const WARNINGS: Record<UiLanguage, Partial<Record<ErrorCode, string>>> = {
 
 /** The user-facing text of a warning inside an answer. */
 export function warningMessage(lang: UiLanguage, code: string): string {
-  return (isErrorCode(code) ? WARNINGS[lang][code] : undefined) ?? errorMessage(lang, code);
+  return (isMessageCode(code) ? WARNINGS[lang][code] : undefined) ?? errorMessage(lang, code);
 }

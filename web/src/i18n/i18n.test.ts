@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en';
-import { ERROR_CODES, errorMessage, warningMessage } from './errors';
+import { errorMessage, MESSAGE_CODES, warningMessage } from './errors';
 import { ko } from './ko';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -18,7 +18,7 @@ describe('i18n dictionaries', () => {
   });
 
   it('translate every error code in both languages, and unknown codes to a generic message', () => {
-    for (const code of ERROR_CODES) {
+    for (const code of MESSAGE_CODES) {
       expect(errorMessage('ko', code)).not.toBe(errorMessage('ko', 'no_such_code'));
       expect(errorMessage('en', code)).not.toBe(errorMessage('en', 'no_such_code'));
       expect(errorMessage('ko', code)).toMatch(/[가-힣]/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSseParser, readSse, type SseMessage } from './sse';
+import { createSseParser, readSse, type SseMessage } from '../../src/contract/sse.js';
 
 function parseChunks(chunks: (Uint8Array | string)[]): SseMessage[] {
   const out: SseMessage[] = [];
