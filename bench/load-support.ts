@@ -197,18 +197,3 @@ export function selfLag(): IntervalHistogram {
   histogram.enable();
   return histogram;
 }
-
-/** Runs `worker(i)` for i in [0, count) with at most `concurrency` at once. */
-export async function pool<T>(count: number, concurrency: number, worker: (i: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) {
-        const i = next++;
-        results[i] = await worker(i);
-      }
-    }),
-  );
-  return results;
-}

@@ -14,6 +14,6 @@ export async function postChat(url: string, body: unknown, signal?: AbortSignal)
   });
   if (!response.ok || !response.body) throw new Error(`chat failed: HTTP ${response.status} ${await response.text()}`);
   const events: TimedEvent[] = [];
-  for await (const { receivedAt, ...event } of readChatEvents(response.body)) events.push({ ...event, at: receivedAt } as TimedEvent);
+  for await (const { receivedAt, ...event } of readChatEvents(response.body)) events.push({ ...event, at: receivedAt });
   return events;
 }

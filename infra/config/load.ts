@@ -22,7 +22,8 @@ export interface LoadOptions {
 export function loadDeployConfig(options: LoadOptions = {}): DeployConfig {
   const context = options.context ?? {};
   const processEnv = options.processEnv ?? process.env;
-  const envName = String(options.envName ?? context.env ?? 'dev');
+  const requested: unknown = options.envName ?? context.env ?? 'dev';
+  const envName = typeof requested === 'string' ? requested : JSON.stringify(requested);
   if (!(envName in ENVIRONMENTS)) {
     throw new DeployConfigError([`env=${JSON.stringify(envName)}: unknown environment; known: ${Object.keys(ENVIRONMENTS).join(', ')}`]);
   }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { systemClock, type Clock } from '../time/clock.js';
 import { AwsClients } from '../aws/clients.js';
 import type { DependencyMonitor } from '../aws/monitor.js';
 import { observeRelayModels, observeRetriever } from '../aws/observe.js';
@@ -63,12 +64,15 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** Start the background dependency checks (default true; one-shot commands run them on demand or not at all). */
   checkDependencies?: boolean;
+  /** The one time source for caches, probes, budgets and reloads (default: the system clock; tests advance a manual one). */
+  clock?: Clock;
 }
 
 /** The composition root: everything the server and the CLI share, chosen once from settings. */
 export async function createRuntime(settings: Settings, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   // A bad PRICES_FILE stops start-up (SettingsError, exit 2) before anything is opened.
   const prices = loadPrices(settings, logger);
+  const clock = options.clock ?? systemClock;
   const clients = new AwsClients();
   const store = await openStore({
     databaseUrl: settings.databaseUrl,
@@ -84,6 +88,7 @@ export async function createRuntime(settings: Settings, logger: Logger, options:
       prompts = new PromptBuilder(next);
     },
     log: logger,
+    clock,
   });
   glossaryReloader.start();
 
@@ -103,7 +108,7 @@ export async function createRuntime(settings: Settings, logger: Logger, options:
   );
   // Dependency registry (src/aws): checks in the background, never on the request path; real model and
   // knowledge-base calls report what they see, and a knowledge base known to be unusable is skipped.
-  const dependencies = createDependencyMonitor({ settings, clients, store, provider: models.provider, logger });
+  const dependencies = createDependencyMonitor({ settings, clients, store, provider: models.provider, logger, clock });
   observeRelayModels(models.relay, dependencies);
   const knowledgeBase =
     bedrockKb && settings.knowledgeBaseId ? observeRetriever(bedrockKb, dependencies, settings.knowledgeBaseId) : undefined;
@@ -122,6 +127,7 @@ export async function createRuntime(settings: Settings, logger: Logger, options:
     prefixTokens: () => estimateTokens(prompts.staticSystem),
     cloudwatch: () => clients.cloudwatch(settings.bedrockRegion),
     awsAccess: awsAccess(settings),
+    clock,
   });
   usage.service.start();
   const price = usage.price;

@@ -1,4 +1,4 @@
-import type { ServerDependencies } from '../server/app.js';
+import type { ServerDependencies } from '../server/dependencies.js';
 import type { Runtime } from './runtime.js';
 
 /** What the HTTP server needs from the composed runtime; callers add security, web root and limits. */

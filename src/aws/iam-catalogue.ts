@@ -156,13 +156,3 @@ export function catalogueEntry(command: string): CatalogueEntry | undefined {
 export function actionsOfScope(scope: ResourceScope): string[] {
   return [...new Set(ENTRIES.filter(([, entry]) => entry.scope === scope).flatMap(([, entry]) => entry.actions))];
 }
-
-/** The scope an IAM action is granted on, when the catalogue knows the action. */
-export function scopeOfAction(action: string): ResourceScope | undefined {
-  return ENTRIES.find(([, entry]) => entry.actions.includes(action))?.[1].scope;
-}
-
-/** The commands that need an action (for messages: "bedrock:Retrieve (RetrieveCommand: searching ...)"). */
-export function commandsForAction(action: string): string[] {
-  return ENTRIES.filter(([, entry]) => entry.actions.includes(action)).map(([name]) => name);
-}

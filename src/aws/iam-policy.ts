@@ -3,7 +3,7 @@
  * (iam-catalogue.ts). Pure functions only: the CDK stack imports `iamPolicyStatements` directly.
  */
 import { baseModelId } from '../models/catalogue.js';
-import { actionsOfScope, scopeOfAction, type ResourceScope } from './iam-catalogue.js';
+import { actionsOfScope, type ResourceScope } from './iam-catalogue.js';
 
 /** Stands for the account id when it is not known; CloudFormation's Fn::Sub fills it in. */
 export const ACCOUNT_PLACEHOLDER = '${AWS::AccountId}';
@@ -182,9 +182,4 @@ export function statementsForActions(actions: string[], input: IamPolicyInput): 
     const Action = statement.Action.filter((action) => wanted.has(action));
     return Action.length === 0 ? [] : [{ ...statement, Action }];
   });
-}
-
-/** True when the catalogue can produce a statement for this action. */
-export function isCatalogued(action: string): boolean {
-  return scopeOfAction(action) !== undefined;
 }

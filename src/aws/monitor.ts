@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger.js';
+import { systemClock, type Clock, type Timer } from '../time/clock.js';
 import type { ProbeContext, ProbeResult } from './probes.js';
 import type { DependencyState, DependencyStatus } from '../contract/status.js';
 
@@ -28,7 +29,8 @@ export interface MonitorOptions {
   /** Deadline of each check. */
   timeoutMs: number;
   logger?: Logger | undefined;
-  now?: () => number;
+  /** The time source for check dates, the belief window and the rounds' timer (tests advance a manual one). */
+  clock?: Clock;
 }
 
 interface Entry {
@@ -54,7 +56,8 @@ export class DependencyMonitor {
   private readonly now: () => number;
   private readonly stopController = new AbortController();
   private round: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
+  private readonly clock: Clock;
   private started = false;
   private stopped = false;
 
@@ -62,7 +65,8 @@ export class DependencyMonitor {
     definitions: DependencyDefinition[],
     private readonly options: MonitorOptions,
   ) {
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
+    this.now = () => this.clock.now();
     for (const definition of definitions) {
       const entry: Entry = definition.probe
         ? { definition, result: PENDING, checkedAt: this.now(), pending: true }
@@ -89,11 +93,10 @@ export class DependencyMonitor {
 
   private scheduleRound(delayMs: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
+    // The clock's timers never keep a CLI command (or a test) alive.
+    this.timer = this.clock.after(delayMs, () => {
       void this.refresh().finally(() => this.scheduleRound(this.options.ttlMs));
-    }, delayMs);
-    // Background work must never keep a CLI command (or a test) alive.
-    this.timer.unref();
+    });
   }
 
   /** Runs every check now and resolves when all have finished (a round already running is joined). */
@@ -214,7 +217,7 @@ export class DependencyMonitor {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.stopController.abort();
     await this.round;
   }

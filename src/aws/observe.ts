@@ -8,7 +8,7 @@ import { RetrievalError, type Retriever } from '../knowledge/types.js';
 import { STREAM_ACTION } from '../models/bedrock.js';
 import { ModelError, type ChatModel, type ChatStreamEvent } from '../models/types.js';
 import type { RelayModels } from '../relay/types.js';
-import { parseDeniedAction } from './errors.js';
+import { parseDeniedAction } from '../errors/aws.js';
 import type { DependencyMonitor, DependencyView } from './monitor.js';
 import type { ProbeResult } from './probes.js';
 import { DEPENDENCY } from './registry.js';

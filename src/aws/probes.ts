@@ -16,7 +16,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { sql } from 'kysely';
 import { inferenceProfileFor, isInferenceProfileId } from '../models/catalogue.js';
 import type { Store } from '../store/database.js';
-import { describeAwsError, type AwsFailure } from './errors.js';
+import { describeAwsError, type AwsFailure } from '../errors/aws.js';
 import { IAM_CATALOGUE, type CatalogueCommand } from './iam-catalogue.js';
 import type { DependencyCheck, DependencyState } from '../contract/status.js';
 
@@ -101,7 +101,7 @@ export async function callWithDeadline<T>(
   const signal = AbortSignal.any([deadline, context.signal]);
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
+    onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });
@@ -300,10 +300,12 @@ export async function probeModel(client: BedrockClient, modelId: string, region:
       ...new Set((profile.models ?? []).flatMap((m) => (m.modelArn ? [m.modelArn.split(':')[3] ?? ''] : [])).filter(Boolean)),
     ];
     const routes = regions.length > 0 ? `; routes to ${regions.join(', ')}` : '';
-    if (profile.status !== undefined && profile.status !== 'ACTIVE') {
+    // A string, not the SDK's enum: AWS may add states this SDK version does not know.
+    const status: string | undefined = profile.status;
+    if (status !== undefined && status !== 'ACTIVE') {
       return {
         state: 'error',
-        detail: `inference profile ${modelId} is ${profile.status}${routes}`,
+        detail: `inference profile ${modelId} is ${status}${routes}`,
         blocking: true,
         latencyMs: outcome.latencyMs,
       };

@@ -3,6 +3,7 @@
  * dependency that is not configured (or cannot be, without AWS) reports instead.
  */
 import type { Settings } from '../config/settings.js';
+import type { Clock } from '../time/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { ProviderName } from '../models/types.js';
 import type { Store } from '../store/database.js';
@@ -71,6 +72,7 @@ export interface RegistryInput {
   provider: ProviderName;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
+  clock?: Clock;
 }
 
 export function dependencyDefinitions({ settings, clients, store, provider, env = process.env }: RegistryInput): DependencyDefinition[] {
@@ -173,5 +175,6 @@ export function createDependencyMonitor(input: RegistryInput): DependencyMonitor
     ttlMs: input.settings.probes.ttlSeconds * 1000,
     timeoutMs: input.settings.probes.timeoutMs,
     logger: input.logger,
+    ...(input.clock ? { clock: input.clock } : {}),
   });
 }

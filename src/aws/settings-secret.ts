@@ -8,7 +8,7 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { settingsSchema, SETTING_NAMES } from '../config/schema.js';
 import { loadSettings, SettingsError, type Settings } from '../config/settings.js';
 import { AwsClients } from './clients.js';
-import { describeAwsError } from './errors.js';
+import { describeAwsError } from '../errors/aws.js';
 import { secretRegion } from './registry.js';
 
 /** Start-up waits this long at most for the secret (the SDK retries inside it). */
@@ -56,13 +56,17 @@ export async function readSettingsSecret(
   const clients = options.clients ?? new AwsClients();
   const timeoutMs = options.timeoutMs ?? SECRET_READ_TIMEOUT_MS;
   let secretString: string | undefined;
-  let binary = false;
+  let binary: boolean | undefined;
   try {
     const deadline = AbortSignal.timeout(timeoutMs);
     try {
       const output = await Promise.race([
         clients.secretsManager(region).send(new GetSecretValueCommand({ SecretId: secretId }), { abortSignal: deadline }),
-        new Promise<never>((_, reject) => deadline.addEventListener('abort', () => reject(deadline.reason), { once: true })),
+        new Promise<never>((_, reject) =>
+          deadline.addEventListener('abort', () => reject(deadline.reason instanceof Error ? deadline.reason : new Error('timeout')), {
+            once: true,
+          }),
+        ),
       ]);
       secretString = output.SecretString;
       binary = output.SecretBinary !== undefined;

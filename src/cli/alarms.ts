@@ -4,7 +4,7 @@
  * to change thresholds by hand (CloudFormation then shows drift until the stack's values match).
  */
 import { parseArgs } from 'node:util';
-import { describeAwsError } from '../aws/errors.js';
+import { describeAwsError } from '../errors/aws.js';
 import { applyAlarms, DEFAULT_SERVER_ERRORS_PER_5_MIN, DEFAULT_THROTTLES_PER_5_MIN, planAlarms } from '../usage/alarms.js';
 import { listAlarms } from '../usage/cloudwatch-reader.js';
 import { formatAlarms, openUsageContext, type CliIo } from './usage.js';
@@ -46,7 +46,7 @@ export async function runAlarms(args: string[], usage: (problem: string) => numb
   } catch (error) {
     return usage(`alarms ${sub}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const str = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
+  const str = (key: string) => (typeof values[key] === 'string' ? values[key] : undefined);
   const tokensPerHour = positive(str('tokens-per-hour'), 'tokens-per-hour', true);
   const costPerDay = positive(str('cost-per-day'), 'cost-per-day', false);
   const throttles = positive(str('throttles'), 'throttles', true);

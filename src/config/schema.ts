@@ -62,7 +62,7 @@ export const settingsSchema = z.object({
   ALARM_NAME_PREFIX: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_.\-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
     .default('dualnova-'),
   // Login, abuse limits, shutdown, DATABASE_URL parts: see security-settings.ts.
   ...securitySettingsShape,
@@ -70,6 +70,5 @@ export const settingsSchema = z.object({
   ...usageSettingsShape,
 });
 
-export type SettingsInput = z.input<typeof settingsSchema>;
 export type ParsedSettings = z.output<typeof settingsSchema>;
 export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof ParsedSettings)[];

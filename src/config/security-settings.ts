@@ -111,8 +111,7 @@ export const securitySettingsShape = {
   DB_SSL_CA_FILE: optionalText,
 };
 
-const securitySettingsObject = z.object(securitySettingsShape);
-export type ParsedSecuritySettings = z.output<typeof securitySettingsObject>;
+export type ParsedSecuritySettings = z.output<z.ZodObject<typeof securitySettingsShape>>;
 
 /** Problems that involve more than one key; one line each, like the schema's own. */
 export function securitySettingsProblems(s: ParsedSecuritySettings & { DATABASE_URL?: string | undefined }): string[] {

@@ -89,8 +89,7 @@ export const usageSettingsShape = {
   ALARM_COST_PER_DAY_USD: optionalUsd,
 };
 
-const usageSettingsObject = z.object(usageSettingsShape);
-export type ParsedUsageSettings = z.output<typeof usageSettingsObject>;
+export type ParsedUsageSettings = z.output<z.ZodObject<typeof usageSettingsShape>>;
 
 export function toUsageSettings(s: ParsedUsageSettings): UsageSettings {
   return {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
 export const roleSchema = z.enum(['agent', 'admin']);
-export type Role = z.infer<typeof roleSchema>;
 
 export const apiTokenInfoSchema = z.object({
   id: z.string(),

@@ -23,8 +23,6 @@ export const costSchema = z.number().nullable();
 export const errorBodySchema = z.object({
   error: z.object({ code: errorCodeSchema, message: z.string() }),
 });
-export type ErrorBody = z.infer<typeof errorBodySchema>;
-export type ApiErrorDetail = ErrorBody['error'];
 
 export const laneRoleSchema = z.enum(['staff', 'customer']);
 export type LaneRole = z.infer<typeof laneRoleSchema>;
@@ -52,7 +50,6 @@ export const referenceSchema = z.object({
 export type Reference = z.infer<typeof referenceSchema>;
 
 export const partErrorSchema = z.object({ code: partErrorCodeSchema, message: z.string() });
-export type PartError = z.infer<typeof partErrorSchema>;
 
 export const uuidSchema = z.uuid();
 export const idParamsSchema = z.object({ id: uuidSchema });

@@ -80,7 +80,6 @@ export const feedbackRequestSchema = z
     comment: textSchema({ max: 2000, what: 'The comment' }).optional(),
   })
   .strict();
-export type FeedbackRequest = z.infer<typeof feedbackRequestSchema>;
 
 export const feedbackRecordedSchema = z.object({
   feedback: z.object({ messageId: uuidSchema, rating: ratingSchema, comment: z.string().nullable(), createdAt: z.string() }),

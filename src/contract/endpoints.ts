@@ -265,5 +265,3 @@ export const ENDPOINTS = {
     response: { 204: z.null().describe('Revoked'), 403: error, 404: error, ...userErrors },
   },
 } as const satisfies Record<string, Endpoint>;
-
-export type EndpointName = keyof typeof ENDPOINTS;

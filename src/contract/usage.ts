@@ -33,7 +33,6 @@ export const ledgerModelRowSchema = ledgerSumsSchema.extend({
 });
 export type LedgerModelRow = z.infer<typeof ledgerModelRowSchema>;
 export const ledgerPurposeRowSchema = ledgerSumsSchema.extend({ purpose: z.string() });
-export type LedgerPurposeRow = z.infer<typeof ledgerPurposeRowSchema>;
 
 export const ledgerSummarySchema = z.object({
   from: z.string(),
@@ -49,7 +48,6 @@ export const sourceStateSchema = z.enum(SOURCE_STATES);
 export type SourceState = z.infer<typeof sourceStateSchema>;
 /** A source state, or `restricted`: account-wide figures are for admins only. */
 export const viewStateSchema = z.enum([...SOURCE_STATES, 'restricted']);
-export type ViewState = z.infer<typeof viewStateSchema>;
 
 export const cloudWatchModelRowSchema = tokenUsageSchema.extend({
   /** The ModelId dimension value (what was invoked). */
@@ -118,7 +116,6 @@ export const alarmsViewSchema = z.object({
   checkedAt: z.string().optional(),
   items: z.array(alarmItemSchema),
 });
-export type AlarmsView = z.infer<typeof alarmsViewSchema>;
 
 export const amountSchema = z.object({ tokens: z.number(), costUsd: z.number() });
 export type Amount = z.infer<typeof amountSchema>;

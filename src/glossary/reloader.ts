@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { systemClock, type Clock, type Timer } from '../time/clock.js';
 import { readFileSync, statSync } from 'node:fs';
 import { parseGlossaryJson } from './load.js';
 import type { Glossary } from './types.js';
@@ -26,6 +27,8 @@ export interface GlossaryStatus {
 export interface GlossaryReloaderOptions {
   /** How often the file is looked at (default 2 s). */
   intervalMs?: number;
+  /** The polling timer's clock (tests advance a manual one). */
+  clock?: Clock;
   /** Told about each new glossary (build a new PromptBuilder here: its prefix holds the glossary). */
   onReload?: (glossary: Glossary) => void;
   /** Told once each time the file becomes unusable, and once when it recovers. */
@@ -54,7 +57,7 @@ export class GlossaryReloader {
   private stamp: FileStamp | undefined;
   private hash: string | undefined;
   private error: GlossaryStatus['error'];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
 
   constructor(
     readonly file: string,
@@ -89,13 +92,12 @@ export class GlossaryReloader {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.checkNow(), this.options.intervalMs ?? 2000);
-    // Never keeps the process (a CLI command, a test) alive on its own.
-    this.timer.unref();
+    // The clock's timers never keep the process (a CLI command, a test) alive on their own.
+    this.timer = (this.options.clock ?? systemClock).every(this.options.intervalMs ?? 2000, () => this.checkNow());
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
   }
 

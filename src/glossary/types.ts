@@ -1,7 +1,7 @@
 import type { GlossaryEntry } from '../contract/glossary.js';
 import type { Language } from '../lang/languages.js';
 
-export { GLOSSARY_CATEGORIES, type GlossaryCategory } from '../contract/codes.js';
+export { GLOSSARY_CATEGORIES } from '../contract/codes.js';
 export type { Glossary, GlossaryEntry, GlossaryViolation } from '../contract/glossary.js';
 
 export interface GlossaryMatch {

@@ -4,7 +4,7 @@ import {
   type KnowledgeBaseRetrievalResult,
   type RetrievalResultLocation,
 } from '@aws-sdk/client-bedrock-agent-runtime';
-import { describeAwsError } from '../aws/errors.js';
+import { describeAwsError } from '../errors/aws.js';
 import { makeExcerpt } from './chunk.js';
 import { RetrievalError, type RetrievedDocument, type RetrieveOptions, type Retriever } from './types.js';
 

@@ -1,6 +1,6 @@
 import type { Language } from '../contract/languages.js';
 
-export { isLanguage, LANGUAGES, NATIVE_LANGUAGE_NAMES, UI_LANGUAGES, type Language, type UiLanguage } from '../contract/languages.js';
+export { isLanguage, LANGUAGES, NATIVE_LANGUAGE_NAMES, type Language, type UiLanguage } from '../contract/languages.js';
 
 export const LANGUAGE_NAMES: Record<Language, string> = {
   ko: 'Korean',

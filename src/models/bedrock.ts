@@ -7,7 +7,7 @@ import {
   type SystemContentBlock,
   type TokenUsage as BedrockTokenUsage,
 } from '@aws-sdk/client-bedrock-runtime';
-import { describeAwsError } from '../aws/errors.js';
+import { describeAwsError } from '../errors/aws.js';
 import { networkCodeOf } from '../errors/network.js';
 import { baseModelId, inferenceProfileFor, isInferenceProfileId } from './catalogue.js';
 import { linkedAbort } from './abort.js';
@@ -81,7 +81,7 @@ export class BedrockChatModel implements ChatModel {
             latencyMs = event.metadata.metrics?.latencyMs;
           } else {
             const exception = streamException(event);
-            if (exception) throw exception;
+            if (exception) throw Object.assign(new Error(exception.message), { name: exception.name });
           }
         }
       } catch (error) {

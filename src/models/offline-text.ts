@@ -54,11 +54,6 @@ export function weightedTokens(text: string): Map<string, number> {
   return tokens;
 }
 
-/** The distinct full-weight search tokens of a text (words and bigrams). */
-export function searchTokens(text: string): string[] {
-  return [...weightedTokens(text)].filter(([, weight]) => weight === 1).map(([token]) => token);
-}
-
 /** Just enough English stemming that "refunds" matches "refund" and "purchased" matches "purchase". */
 function stem(word: string): string {
   if (/\d/u.test(word)) return word;

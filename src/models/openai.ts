@@ -48,7 +48,7 @@ export function parseChunk(payload: string): ParsedChunk {
   const parsed: ParsedChunk = {};
   const error = chunk['error'];
   if (error !== undefined && error !== null) {
-    parsed.error = typeof error === 'string' ? error : String(record(error)?.['message'] ?? JSON.stringify(error));
+    parsed.error = typeof error === 'string' ? error : (textOf(record(error)?.['message']) ?? JSON.stringify(error));
   }
   const choices = chunk['choices'];
   const choice = Array.isArray(choices) ? record(choices[0]) : undefined;
@@ -71,7 +71,7 @@ export function parseChunk(payload: string): ParsedChunk {
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = record(error.cause);
-  const causeText = cause ? ` (${String(cause['code'] ?? cause['name'] ?? '')}: ${String(cause['message'] ?? '')})` : '';
+  const causeText = cause ? ` (${textOf(cause['code']) ?? textOf(cause['name']) ?? ''}: ${textOf(cause['message']) ?? ''})` : '';
   return `${error.name}: ${error.message}${causeText}`;
 }
 
@@ -224,4 +224,9 @@ export class OpenAiCompatibleChatModel implements ChatModel {
       temperature: request.inference.temperature,
     };
   }
+}
+
+/** A string or number field of an untyped error body, as text; anything else is not text. */
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }

@@ -1,7 +1,7 @@
 import type { PartErrorCode, WarningCode } from '../contract/codes.js';
 import type { RetrievedDocument } from '../knowledge/types.js';
 import type { Language } from '../lang/languages.js';
-import type { AnswerPart, ChatModel, ChatTurn, InferenceSettings, ModelErrorCode, TokenUsage } from '../models/types.js';
+import type { AnswerPart, ChatModel, ChatTurn, InferenceSettings, TokenUsage } from '../models/types.js';
 import type { PromptBuilder } from '../prompts/builder.js';
 
 export type LaneRole = 'staff' | 'customer';
@@ -11,7 +11,8 @@ export interface LanePlan {
   role: LaneRole;
 }
 
-export type PartStatus = 'complete' | 'partial' | 'failed' | 'skipped';
+export type { PartStatus } from '../contract/common.js';
+import type { PartStatus } from '../contract/common.js';
 
 export interface PartResult {
   lane: Language;
@@ -52,5 +53,3 @@ export interface RelayDependencies {
   /** Prices a finished call; null when the model's price is unknown. */
   price: (modelId: string, usage: TokenUsage, provider: string) => number | null;
 }
-
-export type { ModelErrorCode };

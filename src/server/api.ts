@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ENDPOINTS, type OpenApiDocument } from '../contract/endpoints.js';
-import type { ActiveStreams, ServerDependencies } from './app.js';
-import { endpointRoute } from './endpoint-route.js';
-import { sendError } from './errors.js';
+import type { ServerDependencies } from './dependencies.js';
+import type { ActiveStreams } from './http/active-streams.js';
+import { endpointRoute } from './http/endpoint-route.js';
+import { sendError } from './http/errors.js';
 import { installApiGuards, type ServerSecurity } from './plugins/security.js';
 import { adminRoutes } from './routes/admin.js';
 import { chatRoutes } from './routes/chat.js';

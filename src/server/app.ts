@@ -5,59 +5,27 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { ChatService } from '../chat/answer-question.js';
 import { ENDPOINTS, type OpenApiDocument } from '../contract/endpoints.js';
-import type { Glossary, GlossaryStatus } from '../contract/glossary.js';
-import type { UiLanguage } from '../contract/languages.js';
-import type { Readiness, StatusReport } from '../contract/status.js';
-import type { Logger } from '../log/logger.js';
-import type { ConversationRepository } from '../store/conversations.js';
-import type { FeedbackRepository } from '../store/feedback.js';
-import type { Translator } from '../translate/translator.js';
-import type { UsageReporter } from '../usage/service.js';
+import type { Readiness } from '../contract/status.js';
+import type { ServerDependencies } from './dependencies.js';
+import type { ActiveStreams } from './http/active-streams.js';
 import { api } from './api.js';
-import { endpointRoute } from './endpoint-route.js';
-import { handleError, sendError } from './errors.js';
+import { endpointRoute } from './http/endpoint-route.js';
+import { handleError, sendError } from './http/errors.js';
 import { clientErrorHandler } from './plugins/client-errors.js';
-import { setSensitiveValues } from './plugins/client-text.js';
-import { embeddedSecurity, securityServerOptions, type ServerSecurity } from './plugins/security.js';
+import { setSensitiveValues } from './http/client-text.js';
+import { embeddedSecurity, securityServerOptions } from './plugins/security.js';
 import { installSecurityHeaders } from './plugins/security-headers.js';
-
-export interface ServerDependencies {
-  logger: Logger;
-  chat: ChatService;
-  conversations: ConversationRepository;
-  feedback: FeedbackRepository;
-  status: () => StatusReport;
-  readiness: () => { ready: boolean; reasons: string[] };
-  examples: (language: UiLanguage) => Promise<string[]>;
-  glossary: () => Glossary | null;
-  /** Hot-reload state of the glossary file; GET /api/glossary/status. */
-  glossaryStatus?: () => GlossaryStatus;
-  /** POST /api/translate; absent or unavailable = 503 translation_unavailable. */
-  translator?: Translator;
-  /** GET /api/usage, /api/alarms and the per-conversation usage totals (src/usage); absent = 503 usage_unavailable. */
-  usage?: UsageReporter;
-  maxMessageChars: number;
-  /** Folder of the built web app; served at / when it exists. */
-  webRoot?: string;
-  bodyLimitBytes?: number;
-  /** Login, roles, rate limits, headers (securityFromSettings). Absent: loopback single-user mode without limits. */
-  security?: ServerSecurity;
-}
-
-/** Every request that changes state or streams an answer is tracked here, so shutdown can wait for it. */
-export interface ActiveStreams {
-  controllers: Set<AbortController>;
-}
 
 const VERSION = '0.1.0';
 
 export async function buildServer(deps: ServerDependencies): Promise<{ app: FastifyInstance; activeStreams: ActiveStreams }> {
   const security = deps.security ?? embeddedSecurity();
   setSensitiveValues(security.sensitiveValues ?? []);
+  // Fastify's own logger type, so plugins do not carry pino's generics.
+  const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance,
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
     ...securityServerOptions(security),
     clientErrorHandler,

@@ -6,8 +6,7 @@ import type { Language, UiLanguage } from '../contract/languages.js';
 import type { Database, MessagesTable } from './schema.js';
 
 export type MessageStatus = MessagesTable['status'];
-export type { LaneRole, PartStatus } from '../contract/common.js';
-export type { StoredLane, StoredPart } from '../contract/conversations.js';
+export type { StoredLane } from '../contract/conversations.js';
 export type StoredReference = Reference;
 
 export interface Conversation {

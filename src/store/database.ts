@@ -34,7 +34,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     await store.close();
-    const reason = error instanceof Error ? error.message : String(error ?? failed?.migrationName);
+    const reason =
+      error instanceof Error ? error.message : error !== undefined ? JSON.stringify(error) : `migration ${failed?.migrationName ?? '?'}`;
     throw new Error(`Database migration failed (${store.kind}): ${reason}`);
   }
   return store;

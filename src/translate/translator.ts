@@ -1,7 +1,7 @@
 import { AppError } from '../errors/app-error.js';
 import { checkGlossaryConsistency } from '../glossary/consistency.js';
 import { containsTerm, findGlossaryTerms, findInflected, scanGlossaryTerms } from '../glossary/match.js';
-import type { Glossary, GlossaryCategory, GlossaryViolation } from '../glossary/types.js';
+import type { Glossary } from '../glossary/types.js';
 import { analyzeLanguage } from '../lang/detect.js';
 import type { Language } from '../lang/languages.js';
 import type { Logger } from '../log/logger.js';

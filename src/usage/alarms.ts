@@ -12,7 +12,7 @@ import {
   type MetricDataQuery,
   type PutMetricAlarmCommandInput,
 } from '@aws-sdk/client-cloudwatch';
-import { BEDROCK_NAMESPACE, listAlarms, type AlarmItem } from './cloudwatch-reader.js';
+import { BEDROCK_NAMESPACE, listAlarms } from './cloudwatch-reader.js';
 import type { PriceBook } from './prices.js';
 
 export interface AlarmThresholds {
@@ -188,5 +188,3 @@ export async function applyAlarms(
   for (let i = 0; i < stale.length; i += 100) await client.send(new DeleteAlarmsCommand({ AlarmNames: stale.slice(i, i + 100) }));
   return { created, updated, deleted: stale, notes: plan.notes };
 }
-
-export type { AlarmItem };

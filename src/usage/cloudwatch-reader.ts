@@ -23,7 +23,7 @@ import {
   type MetricDataQuery,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
-import { describeAwsError, type AwsFailure } from '../aws/errors.js';
+import { describeAwsError, type AwsFailure } from '../errors/aws.js';
 import type { Logger } from '../log/logger.js';
 import { errorFields } from '../log/logger.js';
 import type { PriceBook } from './prices.js';

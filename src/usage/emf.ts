@@ -6,7 +6,7 @@
  * side of this contract (the dashboard's SEARCH expressions).
  */
 import type { Logger } from '../log/logger.js';
-import type { LedgerEntry } from './ledger.js';
+import type { LedgerEntry } from './ledger-entry.js';
 
 export const EMF_DIMENSIONS = ['Model', 'Purpose'] as const;
 

@@ -4,6 +4,7 @@
  * the CloudWatch reader and the report service.
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { systemClock, type Clock } from '../time/clock.js';
 import { SettingsError, type Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import type { ProviderName, TokenUsage } from '../models/types.js';
@@ -49,6 +50,8 @@ export interface UsageInput {
   emfSink?: EmfSink;
   /** The price book, when already loaded (runtime loads it first to fail fast). */
   prices?: PriceBook;
+  /** The time source of the ledger, budgets, report windows, CloudWatch cache and sweeper (default: system). */
+  clock?: Clock;
 }
 
 /** The price table in force; an unusable PRICES_FILE stops start-up with one line per problem. */
@@ -65,13 +68,15 @@ export function loadPrices(settings: Settings, logger?: Logger): PriceBook {
 export function createUsage(input: UsageInput): UsageParts {
   const { settings, db, logger } = input;
   const prices = input.prices ?? loadPrices(settings, logger);
+  const clock = input.clock ?? systemClock;
+  const now = () => new Date(clock.now());
   // LOG_LEVEL=silent means nothing on stdout, EMF included.
   const emf =
     settings.usage.metrics.emf && settings.logLevel !== 'silent'
       ? new EmfWriter(settings.usage.metrics.namespace, input.emfSink ? toLines(input.emfSink) : toLogger(logger))
       : undefined;
-  const ledger = new UsageLedger(db, { resetHourUtc: settings.usage.budgets.resetHourUtc, emf });
-  const budgets = new Budgets(db, settings.usage.budgets, { logger });
+  const ledger = new UsageLedger(db, { resetHourUtc: settings.usage.budgets.resetHourUtc, emf, now });
+  const budgets = new Budgets(db, settings.usage.budgets, { logger, now });
   const estimator = new AnswerEstimator({
     provider: input.provider,
     overview: { modelId: input.relay.overview.modelId, maxTokens: input.relay.overview.inference.maxTokens },
@@ -96,6 +101,7 @@ export function createUsage(input: UsageInput): UsageParts {
     cacheSeconds: settings.usage.cacheSeconds,
     prices,
     logger,
+    now: () => clock.now(),
   });
   const service = new UsageService({
     queries: new UsageQueries(db),
@@ -107,6 +113,8 @@ export function createUsage(input: UsageInput): UsageParts {
     region: settings.bedrockRegion,
     typicalLanes: 2,
     logger,
+    clock,
+    now,
   });
   if (budgets.enabled && settings.usage.budgets.deployment.costUsd !== undefined) {
     const unpriced = [input.relay.overview.modelId, input.relay.detail.modelId].filter(

@@ -1,24 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { CallPurpose, TokenUsage } from '../models/types.js';
+import type { TokenUsage } from '../models/types.js';
 import type { Database } from '../store/schema.js';
 import { addToCounters, budgetPeriod, DEPLOYMENT_SCOPE, userScope } from './budgets.js';
 import type { EmfWriter } from './emf.js';
+import type { LedgerEntry } from './ledger-entry.js';
 
-export interface LedgerEntry {
-  conversationId: string | null;
-  messageId: string | null;
-  userId: string | null;
-  purpose: CallPurpose;
-  lane: string | null;
-  provider: string;
-  modelId: string;
-  usage: TokenUsage;
-  latencyMs: number;
-  status: string;
-  costUsd: number | null;
-  /** True when the provider reported nothing and the tokens were estimated. */
-  estimated: boolean;
-}
+export type { LedgerEntry } from './ledger-entry.js';
 
 export interface LedgerOptions {
   /** Start hour (UTC) of the budget day the counters are kept per (BUDGET_RESET_HOUR_UTC). */

@@ -115,8 +115,6 @@ export const pricesFileSchema = z
     }
   });
 
-export type PricesFile = z.infer<typeof pricesFileSchema>;
-
 /** A PRICES_FILE that cannot be used: one line per problem, naming the entry. */
 export class PricesFileError extends Error {
   override readonly name = 'PricesFileError';

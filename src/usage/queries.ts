@@ -11,7 +11,7 @@ import { roundUsd } from './prices.js';
 export { USAGE_WINDOWS, type UsageWindow } from '../contract/codes.js';
 import type { UsageWindow } from '../contract/codes.js';
 import type { LedgerSums, LedgerSummary } from '../contract/usage.js';
-export type { LedgerSums, LedgerModelRow, LedgerPurposeRow, LedgerSummary } from '../contract/usage.js';
+export type { LedgerModelRow, LedgerSummary } from '../contract/usage.js';
 export const WINDOW_SECONDS: Record<UsageWindow, number> = { '1h': 3600, '24h': 86_400, '7d': 604_800 };
 
 export interface LedgerFilter {
@@ -63,7 +63,7 @@ export class UsageQueries {
     let query = this.db
       .selectFrom('usage')
       .where('created_at', '>=', filter.from.toISOString())
-      .where('created_at', '<', filter.to.toISOString());
+      .where('created_at', '<=', filter.to.toISOString()); // up to and including now
     if (filter.userId !== undefined)
       query = filter.userId === null ? query.where('user_id', 'is', null) : query.where('user_id', '=', filter.userId);
     if (filter.provider !== undefined) query = query.where('provider', '=', filter.provider);
@@ -109,7 +109,7 @@ export class UsageQueries {
       byPurpose: byPurpose
         .map((row) => ({ purpose: row.purpose, ...sums(row as Row) }))
         .sort((a, b) => b.totalTokens - a.totalTokens || a.purpose.localeCompare(b.purpose)),
-      totals: sums((totals ?? {}) as Row),
+      totals: sums(totals ?? {}),
     };
   }
 

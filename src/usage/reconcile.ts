@@ -11,7 +11,7 @@ import type { CloudWatchModelRow, CloudWatchWindow, SourceState } from './cloudw
 import { baseModelId } from './prices.js';
 import type { LedgerModelRow } from './queries.js';
 import type { ReconciledFigures, ReconciliationRow } from '../contract/usage.js';
-export type { ReconciledFigures, ReconciliationRow } from '../contract/usage.js';
+export type { ReconciliationRow } from '../contract/usage.js';
 
 const FIELDS = ['invocations', 'inputTokens', 'outputTokens', 'cacheReadInputTokens', 'cacheWriteInputTokens'] as const;
 

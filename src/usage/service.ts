@@ -8,22 +8,16 @@
  * for admins (in AUTH_MODE=none the single local user is an admin).
  */
 import type { Logger } from '../log/logger.js';
-import type { Amount, BudgetsView } from './budgets.js';
+import { systemClock, type Clock, type Timer } from '../time/clock.js';
+import type { Amount } from './budgets.js';
 import type { Budgets } from './budgets.js';
-import type {
-  CloudWatchModelRow,
-  CloudWatchState,
-  CloudWatchUsageReader,
-  DiscoveryState,
-  AlarmItem,
-  SourceState,
-} from './cloudwatch-reader.js';
+import type { CloudWatchState, CloudWatchUsageReader } from './cloudwatch-reader.js';
 import type { AnswerEstimator, AnswerShape } from './estimate.js';
 import type { PriceBook } from './prices.js';
-import { UsageQueries, WINDOW_SECONDS, type ConversationUsage, type LedgerSummary, type UsageWindow } from './queries.js';
-import { reconcile, type ReconciliationRow } from './reconcile.js';
+import { WINDOW_SECONDS, type ConversationUsage, type UsageQueries, type UsageWindow } from './queries.js';
+import { reconcile } from './reconcile.js';
 import type { UsageWarning, UsageReport } from '../contract/usage.js';
-export type { UsageWarning, ViewState, UsageReport } from '../contract/usage.js';
+export type { UsageReport } from '../contract/usage.js';
 
 export interface UsageViewer {
   userId: string | null;
@@ -40,6 +34,8 @@ export interface UsageReporter {
 }
 
 export interface UsageServiceOptions {
+  /** The sweeper's timer and the report's "now" (tests advance a manual one). */
+  clock?: Clock;
   queries: UsageQueries;
   prices: PriceBook;
   budgets: Budgets;
@@ -57,7 +53,7 @@ export interface UsageServiceOptions {
 const RESTRICTED = 'CloudWatch figures and alarms are account-wide: they are shown to admins only.';
 
 export class UsageService implements UsageReporter {
-  private sweeper: NodeJS.Timeout | undefined;
+  private sweeper: Timer | undefined;
 
   constructor(private readonly options: UsageServiceOptions) {}
 
@@ -69,12 +65,11 @@ export class UsageService implements UsageReporter {
         .sweep()
         .catch((error: unknown) => this.options.logger?.warn({ err: String(error) }, 'budget reservation sweep failed'));
     sweep();
-    this.sweeper = setInterval(sweep, 60_000);
-    this.sweeper.unref();
+    this.sweeper = (this.options.clock ?? systemClock).every(60_000, sweep);
   }
 
   async stop(): Promise<void> {
-    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper?.cancel();
     this.sweeper = undefined;
     await this.options.reader.stop();
   }

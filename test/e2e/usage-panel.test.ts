@@ -8,8 +8,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../fakes/bedrock-runtime.js';
-import { startAwsFakes, TEST_CREDENTIALS, type AwsFakes } from '../helpers/aws-app.js';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { setEnv, startAwsFakes, startObservedApp, TEST_CREDENTIALS, type AwsFakes, type ObservedApp } from '../helpers/aws-app.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { assertBuilt, launchBrowser, screenshot, waitForAnswer, watchPage } from './support/browser.js';
 
 const KO_QUESTION = '환불은 며칠 안에 신청할 수 있나요?';
@@ -26,7 +26,10 @@ function bill(request: RecordedRequest) {
 }
 
 let fakes: AwsFakes;
-let server: ServerProcess | undefined;
+let server: ObservedApp | undefined;
+let restoreEnv: (() => void) | undefined;
+// The server runs in this process on a manual clock, so the CloudWatch cache expires when the test says.
+const clock = new ManualClock();
 let browser: Browser | undefined;
 let context: BrowserContext;
 let page: Page;
@@ -46,13 +49,9 @@ describe('usage panel (Chromium, Bedrock through fakes)', { timeout: 90_000 }, (
     fakes.runtime.script(bill);
     // Denied until the test allows it: the panel must say why, and still show the ledger.
     fakes.cloudwatch.fault('GetMetricData', 'access-denied');
-    server = await startServerProcess({
-      ...TEST_CREDENTIALS,
-      ...fakes.endpoints,
-      MODEL_PROVIDER: 'bedrock',
-      USAGE_CACHE_SECONDS: '5',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    });
+    // The AWS SDK reads credentials and endpoints from process.env.
+    restoreEnv = setEnv({ ...TEST_CREDENTIALS, ...fakes.endpoints, AWS_EC2_METADATA_DISABLED: 'true' });
+    server = await startObservedApp({ MODEL_PROVIDER: 'bedrock', USAGE_CACHE_SECONDS: '5' }, { clock, web: true, logLevel: 'warn' });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ko-KR' });
     page = await context.newPage();
@@ -62,7 +61,8 @@ describe('usage panel (Chromium, Bedrock through fakes)', { timeout: 90_000 }, (
 
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
+    await server?.close();
+    restoreEnv?.();
     await fakes?.close();
   });
 
@@ -115,7 +115,7 @@ describe('usage panel (Chromium, Bedrock through fakes)', { timeout: 90_000 }, (
       { metricName: 'InputTokenCount', dimensions: { ModelId: 'us.amazon.nova-pro-v1:0' }, value: 4500 },
     ]);
     await page.getByRole('radio', { name: 'English' }).check();
-    await new Promise((resolve) => setTimeout(resolve, 5200)); // USAGE_CACHE_SECONDS
+    clock.advance(5200); // past USAGE_CACHE_SECONDS
     const dialog = await openPanel('Open token usage and cost');
     await dialog.getByRole('heading', { name: 'Token usage and cost' }).waitFor();
     await expect.poll(() => dialog.locator('[data-usage="conversation-tokens"]').innerText()).toBe('9,180 tokens');

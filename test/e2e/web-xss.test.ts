@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
-import { answers, assertBuilt, launchBrowser, screenshot, waitForAnswer, watchPage } from './support/browser.js';
+import { assertBuilt, launchBrowser, screenshot, waitForAnswer, watchPage } from './support/browser.js';
 
 const PAYLOADS = ['<img src=x onerror=alert(1)>', '[x](javascript:alert(1))', '<script>alert(1)</script>'];
 

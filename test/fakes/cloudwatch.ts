@@ -394,7 +394,7 @@ export async function startFakeCloudWatch(options: FakeCloudWatchOptions = {}): 
   const server = await startHttpFakeServer(async (exchange: RawExchange) => {
     const target = exchange.headers['x-amz-target'] ?? '';
     const action = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    let body: unknown = {};
+    let body: unknown;
     try {
       body = exchange.rawBody === '' ? {} : JSON.parse(exchange.rawBody);
     } catch {

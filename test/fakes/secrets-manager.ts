@@ -57,7 +57,7 @@ function errorReply(status: number, type: string, message: string): HttpReply {
 function renderFault(fault: NamedFault | { status: number; code: string; message?: string }, request: RecordedAwsRequest): HttpReply {
   if (typeof fault === 'object') return errorReply(fault.status, fault.code, fault.message ?? fault.code);
   const secretId =
-    typeof request.body === 'object' && request.body !== null ? String((request.body as { SecretId?: unknown }).SecretId ?? '') : '';
+    typeof request.body === 'object' && request.body !== null ? `${(request.body as { SecretId?: string }).SecretId ?? ''}` : '';
   switch (fault) {
     case 'access-denied':
       return errorReply(400, 'AccessDeniedException', accessDeniedMessage(`secretsmanager:${request.action}`, secretId));
@@ -95,7 +95,7 @@ export async function startFakeSecretsManager(options: FakeSecretsManagerOptions
   const server = await startHttpFakeServer(async (exchange) => {
     const target = exchange.headers['x-amz-target'] ?? '';
     const action = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    let body: unknown = {};
+    let body: unknown;
     try {
       body = exchange.rawBody === '' ? {} : JSON.parse(exchange.rawBody);
     } catch {
@@ -117,7 +117,7 @@ export async function startFakeSecretsManager(options: FakeSecretsManagerOptions
     }
     const scripted = await applyScript(table, request, renderFault, (status, replyBody) => jsonReply(status, replyBody));
     if (scripted) return scripted;
-    const secretId = String((body as { SecretId?: unknown }).SecretId ?? '');
+    const secretId = `${(body as { SecretId?: string }).SecretId ?? ''}`;
     const secret = find(secretId);
     if (!secret) return errorReply(400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     switch (action) {

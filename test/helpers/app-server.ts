@@ -46,7 +46,7 @@ export async function postJson(
     ...init,
   });
   const text = await response.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {

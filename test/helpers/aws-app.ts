@@ -4,6 +4,7 @@
  * process.env changes that are always undone.
  */
 import { serverDependencies } from '../../src/app/server-dependencies.js';
+import type { Clock } from '../../src/time/clock.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -121,7 +122,7 @@ export interface ObservedApp {
  */
 export async function startObservedApp(
   settings: Record<string, string> = {},
-  options: { waitForChecks?: boolean; logLevel?: string } = {},
+  options: { waitForChecks?: boolean; logLevel?: string; clock?: Clock; web?: boolean } = {},
 ): Promise<ObservedApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dualnova-aws-'));
   const loaded = await loadSettingsFromSources({
@@ -135,8 +136,8 @@ export async function startObservedApp(
     },
   });
   const logger = createLogger(loaded.logLevel, sink);
-  const runtime = await createRuntime(loaded, logger);
-  const { app } = await buildServer(serverDependencies(runtime, {}));
+  const runtime = await createRuntime(loaded, logger, options.clock ? { clock: options.clock } : {});
+  const { app } = await buildServer(serverDependencies(runtime, options.web ? { webRoot: runtime.webRoot } : {}));
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   if (options.waitForChecks !== false) await runtime.dependencies.refresh();
   const status = async () => (await (await fetch(`${url}/api/status`)).json()) as StatusReport;

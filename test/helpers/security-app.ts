@@ -8,7 +8,8 @@ import type pino from 'pino';
 import { createRuntime, type Runtime } from '../../src/app/runtime.js';
 import { loadSettings, type Settings } from '../../src/config/settings.js';
 import { createLogger } from '../../src/log/logger.js';
-import { buildServer, type ActiveStreams } from '../../src/server/app.js';
+import { buildServer } from '../../src/server/app.js';
+import type { ActiveStreams } from '../../src/server/http/active-streams.js';
 import { securityFromSettings } from '../../src/server/plugins/security.js';
 import { TokenRepository } from '../../src/store/tokens.js';
 
@@ -81,7 +82,7 @@ export async function call(url: string, init: RequestInit & { json?: unknown } =
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
   });
   const text = await response.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
@@ -105,7 +106,7 @@ export async function chat(
   });
   if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream') || !response.body) {
     const text = await response.text();
-    let json: unknown = null;
+    let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
@@ -114,6 +115,6 @@ export async function chat(
     return { status: response.status, events: [], json };
   }
   const events: ChatEvent[] = [];
-  for await (const { receivedAt: _at, ...event } of readChatEvents(response.body)) events.push(event as ChatEvent);
+  for await (const { receivedAt: _at, ...event } of readChatEvents(response.body)) events.push(event);
   return { status: response.status, events, json: null };
 }

@@ -3,6 +3,7 @@
  * chat (and /readyz) really cannot be served, one log line per state change, re-checks on the TTL.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -231,19 +232,27 @@ describe('logs and re-checks', () => {
   });
 
   it('re-checks every PROBE_TTL_SECONDS in the background, and stops when the app closes', async () => {
-    const app = await startObservedApp({ ...BEDROCK, PROBE_TTL_SECONDS: '1' });
+    const clock = new ManualClock();
+    const app = await startObservedApp({ ...BEDROCK, PROBE_TTL_SECONDS: '60' }, { clock });
     const count = () => fakes.cloudwatch.requestsFor('ListMetrics').length;
     try {
       const first = count();
       expect(first).toBeGreaterThanOrEqual(1);
-      await expect.poll(count, { timeout: 4000, interval: 100 }).toBeGreaterThanOrEqual(first + 1);
+      clock.advance(59_000);
+      expect(count()).toBe(first); // not before the TTL
+      clock.advance(1_000);
+      await expect.poll(count, { timeout: 4000, interval: 20 }).toBe(first + 1);
       fakes.cloudwatch.fault('ListMetrics', 'server-error');
-      await expect.poll(async () => (await app.dependency('cloudwatch'))?.state, { timeout: 5000, interval: 100 }).toBe('error');
+      // The next round starts one TTL after the previous one finished.
+      await expect.poll(() => clock.pending, { timeout: 4000, interval: 20 }).toBeGreaterThan(0);
+      clock.advance(60_000);
+      await expect.poll(async () => (await app.dependency('cloudwatch'))?.state, { timeout: 5000, interval: 50 }).toBe('error');
     } finally {
       await app.close();
     }
     const after = count();
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    clock.advance(10 * 60_000);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(count()).toBe(after);
   });
 });

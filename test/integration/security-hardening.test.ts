@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log/logger.js';
-import { sanitizeClientText } from '../../src/server/plugins/client-text.js';
+import { sanitizeClientText } from '../../src/server/http/client-text.js';
 import { startFakeBedrockRuntime, type FakeBedrockRuntime } from '../fakes/bedrock-runtime.js';
 import { ROOT } from '../helpers/server-process.js';
 import { call, chat, startSecuredApp, type SecuredApp } from '../helpers/security-app.js';

@@ -7,6 +7,7 @@
  * round-tripping through PutMetricAlarm / DescribeAlarms (`dualnova alarms apply|list`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +62,7 @@ const discoveryRequests = () =>
 
 describe('CloudWatch reader against the fake', () => {
   let app: ObservedApp;
+  const clock = new ManualClock();
   const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 
   beforeAll(async () => {
@@ -82,7 +84,7 @@ describe('CloudWatch reader against the fake', () => {
       // The base id (another caller invoking it directly): counted for the configured Micro.
       { metricName: 'Invocations', dimensions: { ModelId: 'amazon.nova-micro-v1:0' }, value: 4, timestamp: minutesAgo(30) },
     ]);
-    app = await startObservedApp({ MODEL_PROVIDER: 'bedrock', USAGE_CACHE_SECONDS: '5' });
+    app = await startObservedApp({ MODEL_PROVIDER: 'bedrock', USAGE_CACHE_SECONDS: '5' }, { clock });
   });
   afterAll(async () => {
     await app?.close();
@@ -191,7 +193,7 @@ describe('CloudWatch reader against the fake', () => {
     expect(cw.requestsFor('GetMetricData')).toHaveLength(1);
     const cached = await usageOf(app);
     expect(cached.cloudwatch.ageSeconds).toBeLessThanOrEqual(5);
-    await new Promise((resolve) => setTimeout(resolve, 5200));
+    clock.advance(5200);
     const stale = await usageOf(app);
     expect(stale.cloudwatch.state).toBe('ok'); // the old figures meanwhile
     await expect.poll(() => cw.requestsFor('GetMetricData').length, { timeout: 10_000, interval: 100 }).toBe(2);

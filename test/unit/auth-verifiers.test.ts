@@ -23,7 +23,7 @@ const later = () => Math.floor(Date.now() / 1000) + 60;
 function fakeFetch(answer: (url: string) => Response | Promise<Response>) {
   const urls: string[] = [];
   const fn = (async (input: string | URL | Request) => {
-    const url = String(input);
+    const url = input instanceof Request ? input.url : input.toString();
     urls.push(url);
     return answer(url);
   }) as typeof fetch;

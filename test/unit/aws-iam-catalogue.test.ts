@@ -11,7 +11,7 @@ import {
   statementsForActions,
   type IamPolicyInput,
 } from '../../src/aws/iam-policy.js';
-import { describeAwsError, parseDeniedAction } from '../../src/aws/errors.js';
+import { describeAwsError, parseDeniedAction } from '../../src/errors/aws.js';
 import { ROOT } from '../helpers/server-process.js';
 
 function sourceFiles(dir: string): string[] {

@@ -7,7 +7,7 @@ import { FeedbackReport } from './components/FeedbackReport';
 import { OfflineBanner } from './components/OfflineBanner';
 import { Sidebar } from './components/Sidebar';
 import { ToolButtons } from './components/ToolButtons';
-import { ToolsPanel } from './components/ToolsPanel';
+import { ToolsPanel } from './tools/ToolsPanel';
 import { TopBar } from './components/TopBar';
 import { useApi } from './hooks/useApi';
 import { useRoute } from './hooks/useRoute';
@@ -46,10 +46,11 @@ export function App() {
     [navigate],
   );
 
+  const resetChat = chat.reset;
   const newConversation = useCallback(() => {
     go({ view: 'chat', conversationId: null });
-    chat.reset();
-  }, [go, chat.reset]);
+    resetChat();
+  }, [go, resetChat]);
 
   const onDelete = useCallback(
     async (id: string) => {

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { type Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { bedrockPrice } from '../../config/bedrock-prices.js';
 

@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../../auth/authenticator.js';
 import { AuthenticationError, AuthenticationUnavailableError } from '../../auth/errors.js';
 import { errorFields } from '../../log/logger.js';
-import { sendError } from '../errors.js';
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './database-errors.js';
+import { sendError } from '../http/errors.js';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../http/database-errors.js';
 import { isAdmin } from '../../auth/principal.js';
-import '../endpoint-route.js';
-import './access.js';
+import '../http/endpoint-route.js';
+import '../http/access.js';
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;

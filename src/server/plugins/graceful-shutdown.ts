@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../../log/logger.js';
-import type { ActiveStreams } from '../app.js';
+import type { ActiveStreams } from '../http/active-streams.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

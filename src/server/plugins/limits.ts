@@ -1,8 +1,8 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sendError } from '../errors.js';
-import '../endpoint-route.js';
-import './access.js';
+import { sendError } from '../http/errors.js';
+import '../http/endpoint-route.js';
+import '../http/access.js';
 
 export interface RequestLimits {
   /** Chat and translate requests per user (per IP for the anonymous user) per minute. */

@@ -4,9 +4,9 @@ import type { ProcessMetrics } from '../../contract/admin.js';
 import { ENDPOINTS } from '../../contract/endpoints.js';
 import { AppError } from '../../errors/app-error.js';
 import { TokenNameError, type TokenRepository } from '../../store/tokens.js';
-import type { ActiveStreams } from '../app.js';
-import { endpointRoute } from '../endpoint-route.js';
-import { principalOf } from '../plugins/access.js';
+import type { ActiveStreams } from '../http/active-streams.js';
+import { endpointRoute } from '../http/endpoint-route.js';
+import { principalOf } from '../http/access.js';
 
 export interface AdminRouteOptions {
   /** The token store; absent (embedded mode): the token API answers 404. */

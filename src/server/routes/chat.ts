@@ -5,12 +5,12 @@ import { WARNING_SEVERITY } from '../../contract/codes.js';
 import { ENDPOINTS } from '../../contract/endpoints.js';
 import { AppError } from '../../errors/app-error.js';
 import { errorFields } from '../../log/logger.js';
-import type { ActiveStreams } from '../app.js';
-import { endpointRoute } from '../endpoint-route.js';
-import { ownerOf } from '../plugins/access.js';
-import { clientText } from '../plugins/client-text.js';
-import { isDatabaseUnavailable } from '../plugins/database-errors.js';
-import { SseWriter } from '../sse.js';
+import type { ActiveStreams } from '../http/active-streams.js';
+import { endpointRoute } from '../http/endpoint-route.js';
+import { ownerOf } from '../http/access.js';
+import { clientText } from '../http/client-text.js';
+import { isDatabaseUnavailable } from '../http/database-errors.js';
+import { SseWriter } from '../http/sse.js';
 
 export interface ChatRouteOptions {
   chat: ChatService;

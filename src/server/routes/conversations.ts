@@ -5,8 +5,8 @@ import { AppError } from '../../errors/app-error.js';
 import type { ConversationRepository } from '../../store/conversations.js';
 import type { FeedbackRepository } from '../../store/feedback.js';
 import type { UsageReporter } from '../../usage/service.js';
-import { endpointRoute } from '../endpoint-route.js';
-import { ownerOf } from '../plugins/access.js';
+import { endpointRoute } from '../http/endpoint-route.js';
+import { ownerOf } from '../http/access.js';
 
 export interface ConversationRouteOptions {
   conversations: ConversationRepository;

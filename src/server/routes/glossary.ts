@@ -4,7 +4,7 @@ import { ENDPOINTS } from '../../contract/endpoints.js';
 import type { Glossary, GlossaryEntry, GlossaryStatus } from '../../contract/glossary.js';
 import { AppError } from '../../errors/app-error.js';
 import { termKey } from '../../glossary/terms.js';
-import { endpointRoute } from '../endpoint-route.js';
+import { endpointRoute } from '../http/endpoint-route.js';
 
 export interface GlossaryRouteOptions {
   glossary: () => Glossary | null;

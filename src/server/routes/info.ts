@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ENDPOINTS } from '../../contract/endpoints.js';
 import type { UiLanguage } from '../../contract/languages.js';
 import type { StatusReport } from '../../contract/status.js';
-import { endpointRoute } from '../endpoint-route.js';
-import { principalOf } from '../plugins/access.js';
-import { statusFor } from '../plugins/status-view.js';
+import { endpointRoute } from '../http/endpoint-route.js';
+import { principalOf } from '../http/access.js';
+import { statusFor } from '../http/status-view.js';
 
 export interface InfoRouteOptions {
   status: () => StatusReport;

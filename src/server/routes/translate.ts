@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ENDPOINTS } from '../../contract/endpoints.js';
 import { AppError } from '../../errors/app-error.js';
 import type { Translator } from '../../translate/translator.js';
-import { endpointRoute } from '../endpoint-route.js';
-import { ownerOf } from '../plugins/access.js';
+import { endpointRoute } from '../http/endpoint-route.js';
+import { ownerOf } from '../http/access.js';
 
 export interface TranslateRouteOptions {
   /** Absent or unavailable: 503 translation_unavailable. */

@@ -3,8 +3,8 @@ import { isAdmin } from '../../auth/principal.js';
 import { ENDPOINTS } from '../../contract/endpoints.js';
 import { AppError } from '../../errors/app-error.js';
 import type { UsageReporter } from '../../usage/service.js';
-import { endpointRoute } from '../endpoint-route.js';
-import { principalOf } from '../plugins/access.js';
+import { endpointRoute } from '../http/endpoint-route.js';
+import { principalOf } from '../http/access.js';
 
 export interface UsageRouteOptions {
   /** Absent: 503 usage_unavailable. */

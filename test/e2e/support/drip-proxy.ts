@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -26,7 +27,7 @@ export async function startDripProxy(target: string): Promise<DripProxy> {
   let delayMs = 0;
   let cutAfter: number | null = null;
   let chatOutcome: Promise<'finished' | 'closed-early'> = Promise.resolve('finished');
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
 
   const isChat = (req: IncomingMessage) => req.method === 'POST' && (req.url ?? '').split('?')[0] === '/api/chat';
 

@@ -39,7 +39,7 @@ async function errorFromResponse(response: Response): Promise<ApiError> {
   try {
     const body: unknown = await response.json();
     if (body && typeof body === 'object' && 'error' in body) {
-      const error = (body as { error: unknown }).error;
+      const error = body.error;
       if (error && typeof error === 'object') {
         const c = (error as { code?: unknown }).code;
         const m = (error as { message?: unknown }).message;

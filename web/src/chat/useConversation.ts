@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useReducer, useRef } from 'react';
 import { api, ApiError, isAbortError, streamChat } from '../api/client';
 import type { AnswerLanguage, Feedback, UiLanguage } from '../api/types';
 import { conversationReducer, emptyConversation, type ConversationState } from './conversationState';
@@ -32,10 +32,13 @@ const nextKey = () => `local-${Date.now().toString(36)}-${(keySeq++).toString(36
 
 export function useConversation(options: Options): ConversationController {
   const [state, dispatch] = useReducer(conversationReducer, emptyConversation);
+  // The latest state and options for callbacks that outlive a render (the stream loop).
   const stateRef = useRef(state);
-  stateRef.current = state;
   const optionsRef = useRef(options);
-  optionsRef.current = options;
+  useLayoutEffect(() => {
+    stateRef.current = state;
+    optionsRef.current = options;
+  });
   const abortRef = useRef<AbortController | null>(null);
   const streamingRef = useRef(false);
 

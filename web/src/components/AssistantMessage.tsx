@@ -1,6 +1,6 @@
 import type { Feedback } from '../api/types';
 import type { Exchange } from '../chat/conversationState';
-import { formatCost, formatCount } from '../format';
+import { formatCost, formatCount } from '../i18n/format';
 import { useI18n } from '../i18n';
 import { FeedbackBar } from './FeedbackBar';
 import { Icon } from './Icon';

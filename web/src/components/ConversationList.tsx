@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ConversationSummary } from '../api/types';
-import { formatWhen } from '../format';
+import { formatWhen } from '../i18n/format';
 import { useI18n } from '../i18n';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Icon } from './Icon';

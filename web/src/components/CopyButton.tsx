@@ -34,7 +34,7 @@ export function CopyButton({ getText, label }: { getText: () => string; label: s
       type="button"
       className="btn btn-small btn-quiet"
       onClick={() =>
-        copyText(getText()).then(
+        void copyText(getText()).then(
           () => setState('copied'),
           () => setState('failed'),
         )

@@ -1,5 +1,5 @@
 import { api } from '../api/client';
-import { formatWhen } from '../format';
+import { formatWhen } from '../i18n/format';
 import { useApi } from '../hooks/useApi';
 import { useI18n } from '../i18n';
 import { Icon } from './Icon';

@@ -1,4 +1,4 @@
-import { formatCost, formatCount, formatSeconds, modelLabel } from '../format';
+import { formatCost, formatCount, formatSeconds, modelLabel } from '../i18n/format';
 import { useI18n } from '../i18n';
 import type { PartView } from '../chat/streamReducer';
 

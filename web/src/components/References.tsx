@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Reference } from '../api/types';
-import { formatScore, isHttpUrl } from '../format';
+import { formatScore, isHttpUrl } from '../i18n/format';
 import { useI18n } from '../i18n';
 import { Icon } from './Icon';
 

@@ -1,5 +1,5 @@
 import type { Dependency, DependencyState, FeatureName, Status } from '../api/types';
-import { modelLabel } from '../format';
+import { modelLabel } from '../i18n/format';
 import { useI18n, type LabelKey } from '../i18n';
 
 const FEATURES: FeatureName[] = ['chat', 'knowledgeBase', 'translation', 'tokenMonitoring', 'alarms'];

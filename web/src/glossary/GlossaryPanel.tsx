@@ -42,7 +42,7 @@ export function GlossaryPanel({ active, query }: Props) {
     setCategory('all');
   }, [query]);
 
-  const entries = glossary.data?.entries ?? [];
+  const entries = useMemo(() => glossary.data?.entries ?? [], [glossary.data]);
   const shown = useMemo(() => filterGlossary(entries, search, category), [entries, search, category]);
   const fmt = (n: number) => new Intl.NumberFormat(locale).format(n);
   const broken = status.data && !status.data.ok ? status.data.error : null;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { ApiError, isAbortError } from '../api/client';
 
 export interface Loadable<T> {
@@ -19,7 +19,9 @@ export function useApi<T>(key: string, fetcher: (signal: AbortSignal) => Promise
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
   const fetcherRef = useRef(fetcher);
-  fetcherRef.current = fetcher;
+  useLayoutEffect(() => {
+    fetcherRef.current = fetcher;
+  });
 
   useEffect(() => {
     const controller = new AbortController();

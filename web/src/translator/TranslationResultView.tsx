@@ -1,6 +1,6 @@
 import type { TranslationResult } from '../api/types';
 import { CopyButton } from '../components/CopyButton';
-import { formatCost, formatSeconds, modelLabel } from '../format';
+import { formatCost, formatSeconds, modelLabel } from '../i18n/format';
 import { useI18n } from '../i18n';
 import { GlossaryTermList } from './GlossaryTermList';
 import { highlightSegments } from './translation';

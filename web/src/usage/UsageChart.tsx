@@ -1,6 +1,6 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import { useEffect, useRef } from 'react';
-import { modelLabel } from '../format';
+import { modelLabel } from '../i18n/format';
 import type { LedgerModelRow } from './api';
 import type { UsageText } from './messages';
 

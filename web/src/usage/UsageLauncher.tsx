@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useId, useRef, useState } from 'react';
 import { isAbortError } from '../api/client';
 import type { Exchange } from '../chat/conversationState';
-import { formatCost } from '../format';
+import { formatCost } from '../i18n/format';
 import { totalTokens, usageApi, type ConversationUsage } from './api';
 import { useUsageText } from './messages';
 import './usage.css';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiError, isAbortError } from '../api/client';
-import { formatCost, modelLabel } from '../format';
+import { formatCost, modelLabel } from '../i18n/format';
 import {
   totalTokens,
   USAGE_WINDOWS,

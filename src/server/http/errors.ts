@@ -1,11 +1,11 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import type { ErrorCode } from '../contract/codes.js';
-import type { TextIssueParams } from '../contract/common.js';
-import { AppError } from '../errors/app-error.js';
-import { errorFields } from '../log/logger.js';
-import { clientText } from './plugins/client-text.js';
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './plugins/database-errors.js';
+import type { ErrorCode } from '../../contract/codes.js';
+import type { TextIssueParams } from '../../contract/common.js';
+import { AppError } from '../../errors/app-error.js';
+import { errorFields } from '../../log/logger.js';
+import { clientText } from './client-text.js';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './database-errors.js';
 
 /** The one way an error body is written; the message is stripped of AWS resource ids on the way out. */
 export function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string): FastifyReply {

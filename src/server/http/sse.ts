@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { ChatEvent } from '../contract/chat.js';
+import type { ChatEvent } from '../../contract/chat.js';
+import { encodeSseEvent } from '../../contract/sse.js';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -25,7 +26,7 @@ export class SseWriter {
   }
 
   send(event: ChatEvent): void {
-    this.write(`event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`);
+    this.write(encodeSseEvent(event));
   }
 
   end(): void {

@@ -1,4 +1,4 @@
-import type { Endpoint } from '../contract/endpoints.js';
+import type { Endpoint } from '../../contract/endpoints.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -3,7 +3,7 @@ import { GlossaryPanel } from '../glossary/GlossaryPanel';
 import { usePanels, type PanelName, type Panels } from '../hooks/usePanels';
 import { useI18n, type LabelKey } from '../i18n';
 import { TranslatorPanel } from '../translator/TranslatorPanel';
-import { Icon } from './Icon';
+import { Icon } from '../components/Icon';
 
 const TABS: { panel: PanelName; label: LabelKey }[] = [
   { panel: 'translator', label: 'translator' },

@@ -1,4 +1,4 @@
-import { networkCodeOf } from '../errors/network.js';
+import { networkCodeOf } from './network.js';
 import type { DependencyState } from '../contract/status.js';
 
 /** What kind of failure an AWS call ended in, independent of the service. */
@@ -120,7 +120,7 @@ function oneLine(text: string): string {
  * then reports a plain AbortError, indistinguishable from a cancellation).
  */
 export function describeAwsError(error: unknown, options: { timedOut?: boolean; timeoutMs?: number } = {}): AwsFailure {
-  const e: ErrorShape = typeof error === 'object' && error !== null ? (error as ErrorShape) : { message: String(error) };
+  const e: ErrorShape = typeof error === 'object' && error !== null ? error : { message: String(error) };
   const name = typeof e.name === 'string' && e.name !== 'Error' ? e.name : typeof e.code === 'string' ? e.code : 'Error';
   const message = oneLine(typeof e.message === 'string' ? e.message : String(error));
   const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
