@@ -8,6 +8,7 @@
  *   npm run bench:bilingual [-- --write]     (also run at the end of `npm run bench`)
  */
 import { pathToFileURL } from 'node:url';
+import { GenerativeAnswering } from '../src/answering/generative.js';
 import { ChatService } from '../src/chat/answer-question.js';
 import type { RetrievedDocument, Retriever } from '../src/knowledge/types.js';
 import { PromptBuilder } from '../src/prompts/builder.js';
@@ -57,10 +58,12 @@ const slowRetriever: Retriever = {
     }),
 };
 
+const prompts = new PromptBuilder(null);
+
 function relayDeps(model: SimulatedModel): RelayDependencies {
+  const answering = new GenerativeAnswering(model, () => prompts);
   return {
-    models: { overview: { model, modelId: MICRO.name, inference }, detail: { model, modelId: PRO.name, inference } },
-    prompts: new PromptBuilder(null),
+    models: { overview: { answering, modelId: MICRO.name, inference }, detail: { answering, modelId: PRO.name, inference } },
     historyTokenBudget: 2000,
     price: () => 0,
   };
@@ -80,7 +83,7 @@ function startServer(model: SimulatedModel) {
         logger,
         questionTranslator: new QuestionTranslator({
           model: { model, modelId: MICRO.name },
-          prompts: () => deps.prompts,
+          prompts: () => prompts,
           timeoutMs: 10_000,
           price: () => 0,
         }),

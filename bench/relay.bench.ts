@@ -4,6 +4,7 @@
  * with --write, records them in docs/performance.md.
  */
 import { ChatService } from '../src/chat/answer-question.js';
+import { GenerativeAnswering } from '../src/answering/generative.js';
 import { eventsNamed } from '../src/contract/sse.js';
 import type { RetrievedDocument, Retriever } from '../src/knowledge/types.js';
 import { PromptBuilder } from '../src/prompts/builder.js';
@@ -43,6 +44,8 @@ interface LevelResult {
   errors: number;
 }
 
+const prompts = new PromptBuilder(null);
+
 function startServer(model: SimulatedModel) {
   const inference = { maxTokens: 1024, temperature: 0.3 };
   return startBenchServer(
@@ -52,8 +55,10 @@ function startServer(model: SimulatedModel) {
         ledger: new UsageLedger(db),
         retriever: fixedRetriever,
         relay: {
-          models: { overview: { model, modelId: MICRO.name, inference }, detail: { model, modelId: PRO.name, inference } },
-          prompts: new PromptBuilder(null),
+          models: {
+            overview: { answering: new GenerativeAnswering(model, () => prompts), modelId: MICRO.name, inference },
+            detail: { answering: new GenerativeAnswering(model, () => prompts), modelId: PRO.name, inference },
+          },
           historyTokenBudget: 2000,
           price: () => 0,
         },

@@ -55,13 +55,12 @@ export class SimulatedModel implements ChatModel {
 
   async *stream(request: ChatRequest): AsyncIterable<ChatStreamEvent> {
     // A request without an answer context is a translation (its text is the user message).
-    const translation = request.context === undefined && this.profiles.translation !== undefined;
-    const part = translation ? 'translation' : (request.context?.part ?? 'overview');
-    const profile =
-      translation && this.profiles.translation ? this.profiles.translation : this.profiles[request.context?.part ?? 'overview'];
+    const translation = request.label === undefined && this.profiles.translation !== undefined;
+    const part = translation ? 'translation' : (request.label?.part ?? 'overview');
+    const profile = translation && this.profiles.translation ? this.profiles.translation : this.profiles[request.label?.part ?? 'overview'];
     const startedAt = performance.now();
-    const key = request.context?.question ?? request.messages.at(-1)?.text ?? '';
-    const timing: StreamTiming = { key, part, lane: request.context?.language ?? '', startedAt, firstTokenAt: 0, lastTokenAt: 0 };
+    const key = request.label?.question ?? request.messages.at(-1)?.text ?? '';
+    const timing: StreamTiming = { key, part, lane: request.label?.lane ?? '', startedAt, firstTokenAt: 0, lastTokenAt: 0 };
     this.timings.push(timing);
     const msPerToken = 1000 / profile.tokensPerSecond;
     let lag = 0;

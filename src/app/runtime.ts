@@ -2,7 +2,7 @@ import path from 'node:path';
 import { systemClock, type Clock } from '../time/clock.js';
 import { AwsClients } from '../aws/clients.js';
 import type { DependencyMonitor } from '../aws/monitor.js';
-import { observeRelayModels, observeRetriever } from '../aws/observe.js';
+import { observeModel, observeRetriever } from '../aws/observe.js';
 import { awsAccess, createDependencyMonitor } from '../aws/registry.js';
 import type { StatusReport } from '../contract/status.js';
 import { ChatService } from '../chat/answer-question.js';
@@ -25,10 +25,10 @@ import { ConversationRepository } from '../store/conversations.js';
 import { openStore, type Store } from '../store/database.js';
 import { FeedbackRepository } from '../store/feedback.js';
 import type { UsageLedger } from '../usage/ledger.js';
-import { createUsage, loadPrices } from '../usage/index.js';
+import { createUsage, loadPrices, type UsageParts } from '../usage/index.js';
 import type { UsageService } from '../usage/service.js';
 import { estimateTokens } from '../prompts/tokens.js';
-import { selectModels, type ModelSelection } from './models.js';
+import { chooseProvider, selectModels, type ModelSelection } from './models.js';
 import { buildStatus, readinessOf } from './status.js';
 
 export const SAMPLE_KB_DIR = path.join(PACKAGE_ROOT, 'kb', 'sample');
@@ -57,18 +57,36 @@ export interface Runtime {
   readiness: () => { ready: boolean; reasons: string[] };
   /** The dependency registry: cached check results (GET /api/status, `dualnova doctor`). */
   dependencies: DependencyMonitor;
+  /** The usage parts (ledger, budgets, CloudWatch reader, prices) for `dualnova usage` and `alarms`. */
+  usageParts: UsageParts;
+  clients: AwsClients;
   webRoot: string;
   close: () => Promise<void>;
 }
 
 export interface RuntimeOptions {
-  /** Start the background dependency checks (default true; one-shot commands run them on demand or not at all). */
-  checkDependencies?: boolean;
+  /**
+   * Start the background work a server needs (default true): dependency checks, the glossary file
+   * watcher and the budget sweeper. One-shot commands pass false and run checks on demand or not at all.
+   */
+  background?: boolean;
   /** The one time source for caches, probes, budgets and reloads (default: the system clock; tests advance a manual one). */
   clock?: Clock;
+  /** Where credentials and provider hints are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
-/** The composition root: everything the server and the CLI share, chosen once from settings. */
+/** A value built on first use, once; `isBuilt` tells whether anything needs closing. */
+function lazy<T>(build: () => T): (() => T) & { isBuilt(): boolean } {
+  let built: { value: T } | undefined;
+  return Object.assign(() => (built ??= { value: build() }).value, { isBuilt: () => built !== undefined });
+}
+
+/**
+ * The composition root: everything the server and the CLI share, chosen once from settings. Parts
+ * are built on first use, so each command composes only what it touches: `dualnova translate`
+ * never indexes the knowledge base, and no command but `serve` starts background loops.
+ */
 export async function createRuntime(settings: Settings, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   // A bad PRICES_FILE stops start-up (SettingsError, exit 2) before anything is opened.
   const prices = loadPrices(settings, logger);
@@ -90,29 +108,34 @@ export async function createRuntime(settings: Settings, logger: Logger, options:
     log: logger,
     clock,
   });
-  glossaryReloader.start();
 
-  const localIndex = new LocalIndex(path.join(settings.dataDir, 'kb-index.sqlite'));
   const kbDocsDir = resolveKbDocsDir(settings.kbDocsDir, settings.dataDir, SAMPLE_KB_DIR);
-  const ingestReport = ingestFolder(localIndex, kbDocsDir);
-  logger.info({ kbDocsDir, ...ingestReport }, 'local knowledge base indexed');
-  const local = new LocalRetriever(localIndex);
+  const knowledge = lazy(() => {
+    const index = new LocalIndex(path.join(settings.dataDir, 'kb-index.sqlite'));
+    const report = ingestFolder(index, kbDocsDir);
+    logger.info({ kbDocsDir, ...report }, 'local knowledge base indexed');
+    return { index, report, retriever: new LocalRetriever(index) };
+  });
   const bedrockKb: Retriever | undefined = settings.knowledgeBaseId
     ? new BedrockKbRetriever(clients.bedrockAgentRuntime(settings.bedrockRegion), settings.knowledgeBaseId, settings.retrieveTopK)
     : undefined;
 
-  const models = selectModels(settings, clients);
+  const env = options.env ?? process.env;
+  const choice = chooseProvider(settings, env);
+  // Dependency registry (src/aws): checks in the background, never on the request path; real model and
+  // knowledge-base calls report what they see, and a knowledge base known to be unusable is skipped.
+  const dependencies = createDependencyMonitor({ settings, clients, store, provider: choice.provider, logger, clock, env });
+  const models = selectModels(settings, clients, choice, {
+    prompts: () => prompts,
+    // Bedrock calls tell the registry what they saw (denied, throttled, unreachable).
+    ...(choice.provider === 'bedrock' ? { observe: (model) => observeModel(model, dependencies) } : {}),
+  });
   logger.info(
     { provider: models.provider, reason: models.reason, fast: models.relay.overview.modelId, detail: models.relay.detail.modelId },
     'model provider selected',
   );
-  // Dependency registry (src/aws): checks in the background, never on the request path; real model and
-  // knowledge-base calls report what they see, and a knowledge base known to be unusable is skipped.
-  const dependencies = createDependencyMonitor({ settings, clients, store, provider: models.provider, logger, clock });
-  observeRelayModels(models.relay, dependencies);
   const knowledgeBase =
     bedrockKb && settings.knowledgeBaseId ? observeRetriever(bedrockKb, dependencies, settings.knowledgeBaseId) : undefined;
-  if (options.checkDependencies !== false) dependencies.start();
 
   // Token accounting (src/usage): price book, ledger with budget counters and EMF lines, daily
   // budgets, the CloudWatch reader (background, cached; never called without AWS credentials).
@@ -121,73 +144,85 @@ export async function createRuntime(settings: Settings, logger: Logger, options:
     db: store.db,
     logger,
     prices,
-    provider: models.provider,
+    billed: models.capabilities.billed,
     relay: models.relay,
-    translationModelId: models.provider === 'offline' ? undefined : (settings.translationModelId ?? models.relay.overview.modelId),
+    translationModelId: models.capabilities.translates ? (settings.translationModelId ?? models.relay.overview.modelId) : undefined,
     prefixTokens: () => estimateTokens(prompts.staticSystem),
     cloudwatch: () => clients.cloudwatch(settings.bedrockRegion),
-    awsAccess: awsAccess(settings),
+    awsAccess: awsAccess(settings, env),
     clock,
   });
-  usage.service.start();
   const price = usage.price;
   // Question and free-text translation: the fast model unless TRANSLATION_MODEL_ID names another; none offline.
   const translationModel =
-    models.provider === 'offline'
-      ? null
-      : { model: models.relay.overview.model, modelId: settings.translationModelId ?? models.relay.overview.modelId };
+    models.capabilities.translates && models.fastModel
+      ? { model: models.fastModel, modelId: settings.translationModelId ?? models.relay.overview.modelId }
+      : null;
 
   const conversations = new ConversationRepository(store.db);
   const feedback = new FeedbackRepository(store.db);
   const ledger = usage.ledger;
-  const chat = new ChatService({
-    conversations,
-    ledger,
-    retriever: knowledgeBase ?? local,
-    fallbackRetriever: knowledgeBase ? local : undefined,
-    relay: {
-      models: models.relay,
-      prompts,
-      historyTokenBudget: settings.historyTokenBudget,
-      price,
-    },
-    staffLanguage: settings.staffLanguage,
-    retrieveTopK: settings.retrieveTopK,
-    logger,
-    budget: usage.answerBudget,
-    glossary: () => glossaryReloader.current(),
-    prompts: () => prompts,
-    ...(translationModel
-      ? {
-          questionTranslator: new QuestionTranslator({
-            model: translationModel,
-            prompts: () => prompts,
-            timeoutMs: settings.translationTimeoutMs,
-            price,
+  const chat = lazy(() => {
+    const local = knowledge().retriever;
+    return new ChatService({
+      conversations,
+      ledger,
+      retriever: knowledgeBase ?? local,
+      fallbackRetriever: knowledgeBase ? local : undefined,
+      relay: {
+        models: models.relay,
+        historyTokenBudget: settings.historyTokenBudget,
+        price,
+      },
+      staffLanguage: settings.staffLanguage,
+      retrieveTopK: settings.retrieveTopK,
+      logger,
+      budget: usage.answerBudget,
+      glossary: () => glossaryReloader.current(),
+      ...(translationModel
+        ? {
+            questionTranslator: new QuestionTranslator({
+              model: translationModel,
+              prompts: () => prompts,
+              timeoutMs: settings.translationTimeoutMs,
+              price,
+            }),
+          }
+        : {
+            offline: {
+              reason: 'offline mode has no model that can translate',
+              catalogue: knowledge()
+                .index.documents()
+                .map(({ id, title }) => ({ id, title })),
+            },
           }),
-        }
-      : {
-          offline: {
-            reason: 'offline mode has no model that can translate',
-            catalogue: localIndex.documents().map(({ id, title }) => ({ id, title })),
-          },
-        }),
+    });
   });
-  const translator = new Translator({
-    model: translationModel,
-    unavailableReason:
-      'Translation needs a model, and dualnova runs in offline mode (no model provider). Set MODEL_PROVIDER=bedrock (with AWS credentials) or MODEL_PROVIDER=openai to translate.',
-    prompts: () => prompts,
-    glossary: () => glossaryReloader.current(),
-    staffLanguage: settings.staffLanguage,
-    customerLanguage: settings.customerLanguage,
-    price,
-    ledger,
-    logger,
-    ...(usage.budgets.enabled ? { budgetCheck: (userId: string | null) => usage.budgets.check(userId) } : {}),
-  });
+  const translator = lazy(
+    () =>
+      new Translator({
+        model: translationModel,
+        unavailableReason:
+          'Translation needs a model, and dualnova runs in offline mode (no model provider). Set MODEL_PROVIDER=bedrock (with AWS credentials) or MODEL_PROVIDER=openai to translate.',
+        prompts: () => prompts,
+        glossary: () => glossaryReloader.current(),
+        staffLanguage: settings.staffLanguage,
+        customerLanguage: settings.customerLanguage,
+        price,
+        ledger,
+        logger,
+        ...(usage.budgets.enabled ? { budgetCheck: (userId: string | null) => usage.budgets.check(userId) } : {}),
+      }),
+  );
 
-  const status = () => buildStatus({ settings, models, store, kbDocsDir, documents: localIndex.stats().documents, dependencies });
+  if (options.background !== false) {
+    knowledge(); // a server indexes at start, not on its first question
+    glossaryReloader.start();
+    dependencies.start();
+    usage.service.start();
+  }
+
+  const status = () => buildStatus({ settings, models, store, kbDocsDir, documents: knowledge().index.stats().documents, dependencies });
   return {
     settings,
     logger,
@@ -196,15 +231,28 @@ export async function createRuntime(settings: Settings, logger: Logger, options:
     feedback,
     ledger,
     usage: usage.service,
-    chat,
+    usageParts: usage,
+    clients,
+    get chat() {
+      return chat();
+    },
     models,
-    localIndex,
-    ingestReport,
+    get localIndex() {
+      return knowledge().index;
+    },
+    get ingestReport() {
+      return knowledge().report;
+    },
     kbDocsDir,
     glossary: () => glossaryReloader.current(),
     glossaryStatus: () => glossaryReloader.status(),
-    translator,
-    examples: async (language) => local.sampleQuestions(6, language).map((q) => q.text),
+    get translator() {
+      return translator();
+    },
+    examples: async (language) =>
+      knowledge()
+        .retriever.sampleQuestions(6, language)
+        .map((q) => q.text),
     status,
     readiness: () => readinessOf({ models, dependencies }),
     dependencies,
@@ -214,7 +262,7 @@ export async function createRuntime(settings: Settings, logger: Logger, options:
       await usage.service.stop();
       await dependencies.stop();
       clients.destroy();
-      localIndex.close();
+      if (knowledge.isBuilt()) knowledge().index.close();
       await store.close();
     },
   };

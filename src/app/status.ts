@@ -104,7 +104,8 @@ function chatFeature(models: ModelSelection, dependencies: DependencyMonitor): F
     }
   }
   if (blockers.length > 0) return { available: false, reason: blockers.join('; ') };
-  return models.provider === 'offline' ? { available: true, reason: models.reason } : { available: true };
+  // Extractive answers quote passages: available, with the reason no model writes them.
+  return models.capabilities.billed ? { available: true } : { available: true, reason: models.reason };
 }
 
 function knowledgeBaseFeature(settings: Settings, documents: number, dependencies: DependencyMonitor): FeatureStatus {
@@ -121,7 +122,7 @@ function knowledgeBaseFeature(settings: Settings, documents: number, dependencie
 }
 
 function translationFeature(settings: Settings, models: ModelSelection, dependencies: DependencyMonitor): FeatureStatus {
-  if (models.provider === 'offline') return { available: false, reason: 'translation needs a model; offline mode has none' };
+  if (!models.capabilities.translates) return { available: false, reason: 'translation needs a model; offline mode has none' };
   if (models.provider === 'bedrock') {
     const view = dependencies.view(DEPENDENCY.model(settings.translationModelId ?? models.relay.overview.modelId));
     if (view?.blocking) return { available: false, reason: `the translation model cannot be used: ${view.detail}` };

@@ -7,7 +7,6 @@
 import { RetrievalError, type Retriever } from '../knowledge/types.js';
 import { STREAM_ACTION } from '../models/bedrock.js';
 import { ModelError, type ChatModel, type ChatStreamEvent } from '../models/types.js';
-import type { RelayModels } from '../relay/types.js';
 import { parseDeniedAction } from '../errors/aws.js';
 import type { DependencyMonitor, DependencyView } from './monitor.js';
 import type { ProbeResult } from './probes.js';
@@ -142,10 +141,3 @@ export function observeModel(model: ChatModel, monitor: DependencyMonitor): Chat
 }
 
 /** Puts observing wrappers around the relay's models, in place (Bedrock only: other providers have no registry entry). */
-export function observeRelayModels(models: RelayModels, monitor: DependencyMonitor): void {
-  if (models.overview.model.provider !== 'bedrock') return;
-  const overview = models.overview.model;
-  const observedOverview = observeModel(overview, monitor);
-  models.overview.model = observedOverview;
-  models.detail.model = models.detail.model === overview ? observedOverview : observeModel(models.detail.model, monitor);
-}

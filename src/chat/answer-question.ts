@@ -4,22 +4,22 @@ import { AnswerGlossaryCheck } from '../glossary/answer-check.js';
 import type { Glossary } from '../glossary/types.js';
 import { detectLanguage, hasLetters } from '../lang/detect.js';
 import { LANGUAGE_NAMES, type Language, type UiLanguage } from '../lang/languages.js';
-import { RetrievalError, type RetrievedDocument, type Retriever } from '../knowledge/types.js';
+import type { RetrievedDocument, Retriever } from '../knowledge/types.js';
 import { ZERO_USAGE, type ChatTurn, type TokenUsage } from '../models/types.js';
-import type { PromptBuilder } from '../prompts/builder.js';
 import { planAnswer } from '../relay/plan.js';
-import { runRelay, type CallRecord } from '../relay/relay.js';
+import { runRelay } from '../relay/relay.js';
+import type { AnswerPlan } from '../relay/plan.js';
 import type { LanePlan, PartResult, RelayDependencies } from '../relay/types.js';
-import { documentsPerLane, type CatalogueDocument, type LaneDocuments } from '../translate/lane-documents.js';
+import type { CatalogueDocument } from '../retrieval/lane-documents.js';
+import { RetrievalService } from '../retrieval/service.js';
 import type { QuestionTranslation, QuestionTranslator } from '../translate/question.js';
-import { reciprocalRankFusion } from '../translate/rrf.js';
 import type { ConversationRepository, Message, StoredLane } from '../store/conversations.js';
 import type { AnswerBudget } from '../usage/answer-budget.js';
 import type { Admission } from '../usage/budgets.js';
+import { AnswerAccount } from './answer-account.js';
 import type { UsageLedger } from '../usage/ledger.js';
 import { AppError } from '../errors/app-error.js';
 import type { ChatEvent } from '../contract/chat.js';
-import type { ErrorCode, WarningCode } from '../contract/codes.js';
 import type { Reference as ReferenceView } from '../contract/common.js';
 
 export interface ChatInput {
@@ -46,8 +46,6 @@ export interface ChatServiceDependencies {
   questionTranslator?: QuestionTranslator | undefined;
   /** The current glossary (hot-reloaded); used for the consistency check of every answer part. */
   glossary?: (() => Glossary | null) | undefined;
-  /** The current prompt builder (rebuilt on glossary reload); overrides `relay.prompts`. */
-  prompts?: (() => PromptBuilder) | undefined;
   /**
    * Set in offline mode (no model can translate): each lane answers from passages in its own
    * language, and the client is told that translation needs a model.
@@ -57,18 +55,6 @@ export interface ChatServiceDependencies {
   budget?: AnswerBudget | undefined;
 }
 
-interface EventWarning {
-  code: WarningCode;
-  message: string;
-}
-
-/** A search's result: documents, or null after a failure (with the error to report); warnings either way. */
-interface SearchOutcome {
-  documents: RetrievedDocument[] | null;
-  warnings: EventWarning[];
-  error?: { code: ErrorCode; message: string };
-}
-
 const HISTORY_MESSAGES = 20;
 
 /**
@@ -76,20 +62,27 @@ const HISTORY_MESSAGES = 20;
  * Emits the API's chat events through `emit`; throws AppError only before the first event.
  */
 export class ChatService {
-  constructor(private readonly deps: ChatServiceDependencies) {}
+  private readonly retrieval: RetrievalService;
+
+  constructor(private readonly deps: ChatServiceDependencies) {
+    this.retrieval = new RetrievalService({
+      retriever: deps.retriever,
+      fallbackRetriever: deps.fallbackRetriever,
+      limit: deps.retrieveTopK,
+      logger: deps.logger,
+    });
+  }
 
   async answer(input: ChatInput, emit: (event: ChatEvent) => void): Promise<void> {
     // Budgets are decided, and the answer's estimate reserved, before anything is stored or any
     // model is called: a refusal is a 429 (BudgetExhaustedError) before the stream. The
     // reservation is released however the answer ends; its real usage is in the ledger by then.
+    // Plan once: the question's language, the lanes and whether the question is translated.
+    const detected = detectLanguage(input.message, input.uiLanguage);
+    const plan = planAnswer({ questionLanguage: detected, answerLanguage: input.answerLanguage, staffLanguage: this.deps.staffLanguage });
     const budget = this.deps.budget;
     let admission: Admission | null = null;
     if (budget) {
-      const plan = planAnswer({
-        questionLanguage: detectLanguage(input.message, input.uiLanguage),
-        answerLanguage: input.answerLanguage,
-        staffLanguage: this.deps.staffLanguage,
-      });
       admission = await budget.admit({
         userId: input.userId,
         lanes: plan.lanes.length,
@@ -98,13 +91,18 @@ export class ChatService {
       });
     }
     try {
-      await this.answerAdmitted(input, emit, admission);
+      await this.answerAdmitted(input, { detected, plan }, emit, admission);
     } finally {
       await admission?.release().catch((error: unknown) => this.deps.logger.error(errorFields(error), 'budget reservation release failed'));
     }
   }
 
-  private async answerAdmitted(input: ChatInput, emit: (event: ChatEvent) => void, admission: Admission | null): Promise<void> {
+  private async answerAdmitted(
+    input: ChatInput,
+    { detected, plan }: { detected: Language; plan: AnswerPlan },
+    emit: (event: ChatEvent) => void,
+    admission: Admission | null,
+  ): Promise<void> {
     const { conversations } = this.deps;
     // The owner filter: null (the anonymous user) matches only anonymous rows, never "no filter".
     const conversation = input.conversationId
@@ -112,8 +110,6 @@ export class ChatService {
       : await conversations.create({ userId: input.userId, firstMessage: input.message, uiLanguage: input.uiLanguage });
     if (!conversation) throw new AppError('conversation_not_found', 404, 'No conversation with that id.');
 
-    const detected = detectLanguage(input.message, input.uiLanguage);
-    const plan = planAnswer({ questionLanguage: detected, answerLanguage: input.answerLanguage, staffLanguage: this.deps.staffLanguage });
     const { lanes, answerLanguage } = plan;
     const history = await this.history(conversation.id);
 
@@ -124,7 +120,7 @@ export class ChatService {
     // The search with the original question starts now; the translation (when the question is not
     // in the staff language) runs beside it. meta waits for the translation so it can carry it: the
     // relay needs the translated search anyway, so this delays no answer text.
-    const originalSearch = this.search(input.message, input.signal);
+    const originalSearch = this.retrieval.search(input.message, input.signal);
     // A question without letters (an order number, an emoji) has nothing to translate.
     const translator = plan.translateQuestionTo !== null && hasLetters(input.message) ? this.deps.questionTranslator : undefined;
     const translation: QuestionTranslation | null =
@@ -132,7 +128,7 @@ export class ChatService {
         ? await translator.translate({ text: input.message, source: detected, target: plan.translateQuestionTo, signal: input.signal })
         : null;
     const translatedQuestion = translation?.ok ? translation.text : undefined;
-    const translatedSearch = translatedQuestion !== undefined ? this.search(translatedQuestion, input.signal) : undefined;
+    const translatedSearch = translatedQuestion !== undefined ? this.retrieval.search(translatedQuestion, input.signal) : undefined;
     emit({
       event: 'meta',
       data: {
@@ -147,11 +143,14 @@ export class ChatService {
     // budget_warning (80 % used) or budget_degraded (this answer is the overview only).
     for (const notice of admission?.warnings ?? []) emit({ event: 'warning', data: notice });
 
-    const ledgerWrites: Promise<void>[] = [];
+    // Accounting: every finished call of this answer, the question translation included, goes to the ledger.
+    const account = new AnswerAccount(this.deps.ledger, this.deps.logger, {
+      conversationId: conversation.id,
+      messageId: assistant.id,
+      userId: input.userId,
+    });
     if (translation) {
-      ledgerWrites.push(
-        this.recordTranslation(translation, plan.translateQuestionTo ?? detected, conversation.id, assistant.id, input.userId),
-      );
+      account.translation(translation, plan.translateQuestionTo ?? detected);
       if (!translation.ok && translation.code !== 'cancelled') {
         emit({
           event: 'warning',
@@ -170,7 +169,10 @@ export class ChatService {
       });
     }
 
-    const documents = await this.mergeSearches(await originalSearch, translatedSearch ? await translatedSearch : undefined, emit);
+    const retrieved = this.retrieval.merge(await originalSearch, translatedSearch ? await translatedSearch : undefined);
+    for (const warning of retrieved.warnings) emit({ event: 'warning', data: warning });
+    if (retrieved.error) emit({ event: 'error', data: retrieved.error });
+    const documents = retrieved.documents;
     const usageOfTranslation = translation ? [translation] : [];
     if (documents === null) {
       await conversations.finishAssistantMessage(assistant.id, {
@@ -180,7 +182,7 @@ export class ChatService {
         status: 'failed',
         translatedQuestion: translatedQuestion ?? null,
       });
-      await Promise.all(ledgerWrites);
+      await account.settled();
       emit({
         event: 'done',
         data: { messageId: assistant.id, status: 'failed', usage: sumUsage(usageOfTranslation), costUsd: sumCost(usageOfTranslation) },
@@ -188,7 +190,16 @@ export class ChatService {
       return;
     }
 
-    const perLane = offline ? await this.offlineLaneDocuments(lanes, input.message, documents, input.signal) : undefined;
+    const perLane = offline
+      ? await this.retrieval.perLane({
+          lanes: lanes.map((l) => l.lane),
+          question: input.message,
+          documents,
+          glossary: this.deps.glossary?.() ?? null,
+          catalogue: offline.catalogue,
+          signal: input.signal,
+        })
+      : undefined;
     const used = perLane ? uniqueDocuments([documents, ...lanes.map((l) => perLane.byLane[l.lane] ?? [])]) : documents;
     const references = used.map(toReference);
     emit({ event: 'references', data: { documents: references } });
@@ -211,11 +222,9 @@ export class ChatService {
     const glossaryCheck =
       glossary && !offline ? new AnswerGlossaryCheck(glossary, [input.message, translatedQuestion ?? ''].join('\n'), documentTexts) : null;
 
-    const onCall = (call: CallRecord) => ledgerWrites.push(this.recordCall(call, conversation.id, assistant.id, input.userId));
-    const relayDeps = this.deps.prompts ? { ...this.deps.relay, prompts: this.deps.prompts() } : this.deps.relay;
     const parts = await runRelay(
       { lanes, question: input.message, history, documents, ...(perLane ? { laneDocuments: perLane.byLane } : {}), signal: input.signal },
-      relayDeps,
+      this.deps.relay,
       (event) => {
         if (event.type === 'delta') emit({ event: 'delta', data: { lane: event.lane, part: event.part, text: event.text } });
         else if (event.type === 'warning')
@@ -255,7 +264,7 @@ export class ChatService {
           }
         }
       },
-      { onCall, ...(admission?.mode === 'overview-only' ? { overviewOnly: true } : {}) },
+      { onCall: (call) => account.call(call), ...(admission?.mode === 'overview-only' ? { overviewOnly: true } : {}) },
     );
 
     const status = overallStatus(parts, input.signal.aborted);
@@ -269,7 +278,7 @@ export class ChatService {
       status,
       translatedQuestion: translatedQuestion ?? null,
     });
-    await Promise.all(ledgerWrites);
+    await account.settled();
     // The request's whole cost: the question translation plus every part.
     const calls = [...usageOfTranslation, ...parts];
     emit({ event: 'done', data: { messageId: assistant.id, status, usage: sumUsage(calls), costUsd: sumCost(calls) } });
@@ -281,141 +290,6 @@ export class ChatService {
       .slice(-HISTORY_MESSAGES)
       .filter(usableInHistory)
       .map((m) => ({ role: m.role, text: m.content }));
-  }
-
-  /**
-   * One search, falling back to the local knowledge base when the primary fails. Never throws and
-   * never emits (it may run before meta): the caller reports its warnings and error. A failure is
-   * never reported as "no documents".
-   */
-  private async search(query: string, signal: AbortSignal): Promise<SearchOutcome> {
-    const { retriever, fallbackRetriever, retrieveTopK, logger } = this.deps;
-    try {
-      return { documents: await retriever.retrieve(query, { limit: retrieveTopK, signal }), warnings: [] };
-    } catch (error) {
-      logger.warn({ ...errorFields(error), retriever: retriever.source }, 'retrieval failed');
-      const reason = error instanceof RetrievalError ? error.message : 'The knowledge base could not be searched.';
-      const warnings: EventWarning[] = [];
-      if (fallbackRetriever && !signal.aborted) {
-        warnings.push({ code: 'retrieval_fallback', message: `${reason} Answering from the local knowledge base instead.` });
-        try {
-          return { documents: await fallbackRetriever.retrieve(query, { limit: retrieveTopK, signal }), warnings };
-        } catch (fallbackError) {
-          logger.error({ ...errorFields(fallbackError), retriever: fallbackRetriever.source }, 'fallback retrieval failed');
-        }
-      }
-      const code: ErrorCode = error instanceof RetrievalError && error.code === 'denied' ? 'retrieval_denied' : 'retrieval_failed';
-      return { documents: null, warnings, error: { code, message: reason } };
-    }
-  }
-
-  /**
-   * Emits the searches' warnings (each once) and merges their rankings by reciprocal rank fusion.
-   * Returns null (after an error event) when no search could answer; one failed search of two is a warning.
-   */
-  private async mergeSearches(
-    original: SearchOutcome,
-    translated: SearchOutcome | undefined,
-    emit: (event: ChatEvent) => void,
-  ): Promise<RetrievedDocument[] | null> {
-    const seen = new Set<string>();
-    for (const warning of [...original.warnings, ...(translated?.warnings ?? [])]) {
-      const key = `${warning.code}\u0000${warning.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      emit({ event: 'warning', data: warning });
-    }
-    const lists = [original, translated].filter((o): o is SearchOutcome => o !== undefined);
-    const found = lists.map((o) => o.documents).filter((d): d is RetrievedDocument[] => d !== null);
-    if (found.length === 0) {
-      const error = original.error ??
-        translated?.error ?? { code: 'retrieval_failed', message: 'The knowledge base could not be searched.' };
-      emit({ event: 'error', data: error });
-      return null;
-    }
-    if (translated && found.length === 1) {
-      const failed = original.documents === null ? original : translated;
-      const which = failed === original ? 'original' : 'translated';
-      emit({
-        event: 'warning',
-        data: {
-          code: 'retrieval_partial',
-          message: `The search with the ${which} question failed (${failed.error?.message ?? 'unknown error'}); answering from the other search only.`,
-        },
-      });
-    }
-    if (found.length === 1) return found[0] ?? [];
-    return reciprocalRankFusion(found, { limit: this.deps.retrieveTopK });
-  }
-
-  /** Offline mode: each lane's passages in its own language (see documentsPerLane). */
-  private async offlineLaneDocuments(
-    lanes: LanePlan[],
-    question: string,
-    documents: RetrievedDocument[],
-    signal: AbortSignal,
-  ): Promise<LaneDocuments> {
-    const { retriever, retrieveTopK } = this.deps;
-    return documentsPerLane({
-      lanes: lanes.map((l) => l.lane),
-      question,
-      documents,
-      glossary: this.deps.glossary?.() ?? null,
-      limit: retrieveTopK,
-      retrieve: (query) => retriever.retrieve(query, { limit: Math.max(retrieveTopK * 2, 10), signal }),
-      catalogue: this.deps.offline?.catalogue,
-    });
-  }
-
-  private async recordTranslation(
-    translation: QuestionTranslation,
-    target: Language,
-    conversationId: string,
-    messageId: string,
-    userId: string | null,
-  ): Promise<void> {
-    try {
-      await this.deps.ledger.record({
-        conversationId,
-        messageId,
-        userId,
-        purpose: 'translate-question',
-        lane: target,
-        provider: translation.provider,
-        modelId: translation.modelId,
-        usage: translation.usage,
-        latencyMs: translation.latencyMs,
-        status: translation.ok ? 'complete' : translation.code === 'cancelled' ? 'partial' : 'failed',
-        costUsd: translation.costUsd,
-        estimated: false,
-      });
-    } catch (error) {
-      this.deps.logger.error(
-        { ...errorFields(error), conversationId, messageId, modelId: translation.modelId },
-        'usage ledger write failed',
-      );
-    }
-  }
-
-  private async recordCall(call: CallRecord, conversationId: string, messageId: string, userId: string | null): Promise<void> {
-    try {
-      await this.deps.ledger.record({
-        conversationId,
-        messageId,
-        userId,
-        purpose: call.part,
-        lane: call.lane,
-        provider: call.provider,
-        modelId: call.modelId,
-        usage: call.usage,
-        latencyMs: call.latencyMs,
-        status: call.status,
-        costUsd: call.costUsd,
-        estimated: call.estimated === true,
-      });
-    } catch (error) {
-      this.deps.logger.error({ ...errorFields(error), conversationId, messageId, modelId: call.modelId }, 'usage ledger write failed');
-    }
   }
 }
 

@@ -18,7 +18,7 @@ export async function runAsk(question: string, lang: string): Promise<number> {
   const settings = await loadSettingsFromSources();
   // One question: no background dependency checks (`dualnova doctor` runs them).
   const runtime = await createRuntime(settings, createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, process.stderr), {
-    checkDependencies: false,
+    background: false,
   });
   const out = process.stdout;
   const controller = new AbortController();

@@ -126,7 +126,7 @@ export async function diagnose(options: DoctorOptions, env: NodeJS.ProcessEnv = 
   }
   const verbose = settings.logLevel === 'debug' || settings.logLevel === 'trace';
   const logger = createLogger(verbose ? settings.logLevel : 'silent', process.stderr);
-  const runtime = await createRuntime(settings, logger, { checkDependencies: false });
+  const runtime = await createRuntime(settings, logger, { background: false });
   try {
     await runtime.dependencies.refresh();
     const invocations = options.invoke ? await invokeOnce(runtime, settings) : undefined;
@@ -163,11 +163,12 @@ async function invokeOnce(runtime: Runtime, settings: Settings): Promise<DoctorI
   const results: DoctorInvocation[] = [];
   const signal = AbortSignal.timeout(INVOKE_TIMEOUT_MS);
   const { overview, detail } = runtime.models.relay;
-  if (runtime.models.provider === 'bedrock') {
+  const model = runtime.models.fastModel;
+  if (runtime.models.provider === 'bedrock' && model) {
     for (const part of overview.modelId === detail.modelId ? [overview] : [overview, detail]) {
       const started = performance.now();
       try {
-        for await (const event of part.model.stream({
+        for await (const event of model.stream({
           modelId: part.modelId,
           staticSystem: 'Answer with one word.',
           messages: [{ role: 'user', text: 'ping' }],

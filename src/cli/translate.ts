@@ -29,7 +29,7 @@ export async function runTranslate(text: string, options: TranslateCliOptions): 
   }
   const settings = await loadSettingsFromSources();
   const runtime = await createRuntime(settings, createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, process.stderr), {
-    checkDependencies: false,
+    background: false,
   });
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());

@@ -4,17 +4,13 @@
  * budget states — as tables, or as the API's JSON. Reads the database directly (no server needed)
  * and, when AWS credentials are at hand, CloudWatch once (a CLI may wait for it; a page never does).
  */
-import { AwsClients } from '../aws/clients.js';
+import { createRuntime } from '../app/runtime.js';
+import type { AwsClients } from '../aws/clients.js';
 import { awsAccess } from '../aws/registry.js';
 import { loadSettingsFromSources } from '../aws/settings-secret.js';
 import type { Settings } from '../config/settings.js';
-import { selectModels } from '../app/models.js';
-import { loadGlossaryFile } from '../glossary/load.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { PromptBuilder } from '../prompts/builder.js';
-import { estimateTokens } from '../prompts/tokens.js';
-import { openStore } from '../store/database.js';
-import { createUsage, type UsageParts } from '../usage/index.js';
+import type { UsageParts } from '../usage/index.js';
 import { USAGE_WINDOWS, type UsageWindow } from '../usage/queries.js';
 import type { UsageReport } from '../usage/service.js';
 
@@ -37,43 +33,19 @@ export interface UsageContext {
   close(): Promise<void>;
 }
 
-/** The usage parts of a deployment without the rest of the runtime (no knowledge base, no checks). */
+/** The usage parts of the deployment's runtime: composed lazily, so no knowledge base and no background checks. */
 export async function openUsageContext(env: NodeJS.ProcessEnv): Promise<UsageContext> {
   const settings = await loadSettingsFromSources({ env });
   const verbose = settings.logLevel === 'debug' || settings.logLevel === 'trace';
   const logger = createLogger(verbose ? settings.logLevel : 'silent', process.stderr);
-  const clients = new AwsClients();
-  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
-  const models = selectModels(settings, clients, env);
-  let prefixTokens = 0;
-  try {
-    prefixTokens = estimateTokens(new PromptBuilder(loadGlossaryFile(settings.glossaryFile)).staticSystem);
-  } catch {
-    prefixTokens = estimateTokens(new PromptBuilder(null).staticSystem);
-  }
-  const access = awsAccess(settings, env);
-  const usage = createUsage({
-    settings,
-    db: store.db,
-    logger,
-    provider: models.provider,
-    relay: models.relay,
-    translationModelId: models.provider === 'offline' ? undefined : (settings.translationModelId ?? models.relay.overview.modelId),
-    prefixTokens: () => prefixTokens,
-    cloudwatch: () => clients.cloudwatch(settings.bedrockRegion),
-    awsAccess: access,
-  });
+  const runtime = await createRuntime(settings, logger, { background: false, env });
   return {
     settings,
-    usage,
-    clients,
-    access,
+    usage: runtime.usageParts,
+    clients: runtime.clients,
+    access: awsAccess(settings, env),
     logger,
-    close: async () => {
-      await usage.service.stop();
-      clients.destroy();
-      await store.close();
-    },
+    close: () => runtime.close(),
   };
 }
 

@@ -7,7 +7,7 @@ export interface AnswerGlossaryInput {
   glossary: Glossary;
   /** The question (and its translation, when there is one). */
   question: string;
-  /** The passages the answer was written from. */
+  /** The passages the answer was written from (none for a translation). */
   documents: string[];
   answerText: string;
   /** The language the answer is written in. */
@@ -17,7 +17,7 @@ export interface AnswerGlossaryInput {
 }
 
 /**
- * Glossary consistency of an answer. The entries that matter are those the question or the
+ * The one glossary check, for answers and translations alike. The entries that matter are those the question or the
  * passages mention. For each:
  * - the answer uses the canonical name in its language → fine;
  * - the answer refers to the entry only by another name (another language's name, an alias) →
@@ -55,6 +55,26 @@ export function checkAnswerGlossary(input: AnswerGlossaryInput): GlossaryViolati
     else if (input.reportMissing && questionIds.has(entry.id)) violations.push({ term: entry.id, expected });
   }
   return violations;
+}
+
+/**
+ * A translation's glossary check: every entry the source text names must appear under its
+ * canonical name in the target language (no passages; missing names count).
+ */
+export function checkGlossaryConsistency(input: {
+  glossary: Glossary;
+  sourceText: string;
+  answerText: string;
+  language: Language;
+}): GlossaryViolation[] {
+  return checkAnswerGlossary({
+    glossary: input.glossary,
+    question: input.sourceText,
+    documents: [],
+    answerText: input.answerText,
+    language: input.language,
+    reportMissing: true,
+  });
 }
 
 const PART_NAMES = { overview: 'overview', detail: 'detailed answer' } as const;

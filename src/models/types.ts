@@ -1,5 +1,4 @@
 import type { Language } from '../lang/languages.js';
-import type { RetrievedDocument } from '../knowledge/types.js';
 
 export type ProviderName = 'bedrock' | 'openai' | 'offline';
 
@@ -31,17 +30,6 @@ export interface InferenceSettings {
   temperature: number;
 }
 
-/**
- * What the extractive offline provider needs to assemble an answer without a model.
- * Generative providers ignore it: they read the prompt.
- */
-export interface AnswerContext {
-  question: string;
-  language: Language;
-  part: AnswerPart;
-  documents: RetrievedDocument[];
-}
-
 export interface ChatRequest {
   modelId: string;
   /** Byte-identical across requests so providers can mark it cacheable (Converse cachePoint). */
@@ -52,7 +40,11 @@ export interface ChatRequest {
   messages: ChatTurn[];
   inference: InferenceSettings;
   signal: AbortSignal;
-  context?: AnswerContext;
+  /**
+   * Which answer part this call writes, for logs and scripted test models; providers never read it
+   * (they answer from the prompt). Absent on translation calls.
+   */
+  label?: { part: AnswerPart; lane: Language; question: string };
 }
 
 export type ChatStreamEvent = { type: 'delta'; text: string } | { type: 'end'; usage: TokenUsage; stopReason: string; latencyMs?: number };

@@ -1,4 +1,5 @@
 import type { Language } from '../lang/languages.js';
+import type { PartRequest } from '../answering/strategy.js';
 import { ModelError, ZERO_USAGE, type AnswerPart, type ChatTurn, type TokenUsage } from '../models/types.js';
 import { buildConversationTurns } from '../prompts/history.js';
 import { estimateTokens } from '../prompts/tokens.js';
@@ -107,10 +108,18 @@ async function runLane(run: LaneRun): Promise<PartResult[]> {
 
 async function runPart(part: AnswerPart, run: LaneRun, onDelta: (text: string) => void): Promise<PartResult> {
   const { turns, request, deps, emit, options } = run;
-  const { model, modelId, inference } = deps.models[part];
+  const { answering, modelId, inference } = deps.models[part];
   const { lane } = run.plan;
-  const documents = documentsFor(request, lane);
-  const prompt = deps.prompts.answer(part, lane, documents, request.question);
+  const partRequest: PartRequest = {
+    modelId,
+    lane,
+    part,
+    question: request.question,
+    turns,
+    documents: documentsFor(request, lane),
+    inference,
+    signal: request.signal,
+  };
   const started = performance.now();
   let text = '';
   let usage: TokenUsage = { ...ZERO_USAGE };
@@ -120,16 +129,7 @@ async function runPart(part: AnswerPart, run: LaneRun, onDelta: (text: string) =
   let estimated = false;
   const abortedBeforeStart = request.signal.aborted;
   try {
-    const stream = model.stream({
-      modelId,
-      staticSystem: prompt.staticSystem,
-      dynamicSystem: prompt.dynamicSystem,
-      messages: turns,
-      inference,
-      signal: request.signal,
-      context: { question: request.question, language: lane, part, documents },
-    });
-    for await (const event of stream) {
+    for await (const event of answering.stream(partRequest)) {
       if (event.type === 'delta') {
         if (event.text === '') continue;
         text += event.text;
@@ -147,12 +147,9 @@ async function runPart(part: AnswerPart, run: LaneRun, onDelta: (text: string) =
     // A stream cancelled by the client (or cut) after the model started reports nothing, yet is
     // billed: estimate it from the prompt and the text received, flagged as estimated. A call
     // refused before any work (denied, throttled, invalid) costs nothing and stays at zero.
-    if (!reported && model.provider !== 'offline' && (text !== '' || (failure.code === 'cancelled' && !abortedBeforeStart))) {
+    if (!reported && answering.capabilities.billed && (text !== '' || (failure.code === 'cancelled' && !abortedBeforeStart))) {
       usage = {
-        inputTokens:
-          estimateTokens(prompt.staticSystem) +
-          estimateTokens(prompt.dynamicSystem) +
-          turns.reduce((sum, turn) => sum + estimateTokens(turn.text), 0),
+        inputTokens: answering.promptTokens(partRequest),
         outputTokens: estimateTokens(text),
         cacheReadInputTokens: 0,
         cacheWriteInputTokens: 0,
@@ -166,11 +163,11 @@ async function runPart(part: AnswerPart, run: LaneRun, onDelta: (text: string) =
     }
   }
   const latencyMs = Math.round(performance.now() - started);
-  const costUsd = deps.price(modelId, usage, model.provider);
+  const costUsd = deps.price(modelId, usage, answering.capabilities.billed);
   options.onCall?.({
     lane,
     part,
-    provider: model.provider,
+    provider: answering.provider,
     modelId,
     usage,
     latencyMs,

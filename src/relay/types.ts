@@ -1,8 +1,8 @@
 import type { PartErrorCode, WarningCode } from '../contract/codes.js';
 import type { RetrievedDocument } from '../knowledge/types.js';
 import type { Language } from '../lang/languages.js';
-import type { AnswerPart, ChatModel, ChatTurn, InferenceSettings, TokenUsage } from '../models/types.js';
-import type { PromptBuilder } from '../prompts/builder.js';
+import type { AnswerStrategy } from '../answering/strategy.js';
+import type { AnswerPart, ChatTurn, InferenceSettings, TokenUsage } from '../models/types.js';
 
 export type LaneRole = 'staff' | 'customer';
 
@@ -31,9 +31,16 @@ export type RelayEvent =
   | { type: 'part_end'; result: PartResult }
   | { type: 'warning'; code: WarningCode; message: string; lane?: Language; part?: AnswerPart };
 
+/** How each part is written: the strategy (generative or extractive), the model id it names, its inference settings. */
+export interface RelayPartModel {
+  answering: AnswerStrategy;
+  modelId: string;
+  inference: InferenceSettings;
+}
+
 export interface RelayModels {
-  overview: { model: ChatModel; modelId: string; inference: InferenceSettings };
-  detail: { model: ChatModel; modelId: string; inference: InferenceSettings };
+  overview: RelayPartModel;
+  detail: RelayPartModel;
 }
 
 export interface RelayRequest {
@@ -48,8 +55,7 @@ export interface RelayRequest {
 
 export interface RelayDependencies {
   models: RelayModels;
-  prompts: PromptBuilder;
   historyTokenBudget: number;
-  /** Prices a finished call; null when the model's price is unknown. */
-  price: (modelId: string, usage: TokenUsage, provider: string) => number | null;
+  /** Prices a finished call; 0 when it is not billed, null when the model's price is unknown. */
+  price: (modelId: string, usage: TokenUsage, billed: boolean) => number | null;
 }

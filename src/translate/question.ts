@@ -9,7 +9,8 @@ export interface QuestionTranslatorOptions {
   prompts: () => PromptBuilder;
   /** After this long the answer goes ahead with the original question alone. */
   timeoutMs: number;
-  price: (modelId: string, usage: TokenUsage, provider: string) => number | null;
+  /** Prices a finished call (translations run on a generative model: always billed). */
+  price: (modelId: string, usage: TokenUsage, billed: boolean) => number | null;
 }
 
 interface Spent {
@@ -41,7 +42,7 @@ export class QuestionTranslator {
       provider: model.model.provider,
       usage,
       latencyMs,
-      costUsd: price(model.modelId, usage, model.model.provider),
+      costUsd: price(model.modelId, usage, true),
     });
     try {
       const result = await translateWithModel(model, prompts(), { ...request, purpose: 'question', timeoutMs });

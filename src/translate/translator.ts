@@ -1,5 +1,5 @@
 import { AppError } from '../errors/app-error.js';
-import { checkGlossaryConsistency } from '../glossary/consistency.js';
+import { checkGlossaryConsistency } from '../glossary/answer-check.js';
 import { containsTerm, findGlossaryTerms, findInflected, scanGlossaryTerms } from '../glossary/match.js';
 import type { Glossary } from '../glossary/types.js';
 import { analyzeLanguage } from '../lang/detect.js';
@@ -28,7 +28,8 @@ export interface TranslatorDependencies {
   staffLanguage: Language;
   /** The main customer language: where staff-language text goes when the target is auto. */
   customerLanguage: Language;
-  price: (modelId: string, usage: TokenUsage, provider: string) => number | null;
+  /** Prices a finished call (translations run on a generative model: always billed). */
+  price: (modelId: string, usage: TokenUsage, billed: boolean) => number | null;
   ledger?: UsageLedger;
   logger?: Logger;
   timeoutMs?: number;
@@ -134,7 +135,7 @@ export class Translator {
     latencyMs: number,
     status: string,
   ): Promise<number | null> {
-    const costUsd = this.deps.price(model.modelId, usage, model.model.provider);
+    const costUsd = this.deps.price(model.modelId, usage, true);
     if (!this.deps.ledger) return costUsd;
     try {
       await this.deps.ledger.record({

@@ -21,7 +21,8 @@ export interface EstimatedCall {
 }
 
 export interface AnswerEstimatorOptions {
-  provider: ProviderName;
+  /** Whether answering calls are billed; an extractive answer reserves nothing. */
+  billed: boolean;
   overview: EstimatedCall;
   detail: EstimatedCall;
   /** The question-translation model, when questions are translated. */
@@ -44,10 +45,10 @@ export interface AnswerShape {
 export class AnswerEstimator {
   constructor(private readonly options: AnswerEstimatorOptions) {}
 
-  /** The reservation of a full answer and of an overview-only one. The offline provider costs nothing. */
+  /** The reservation of a full answer and of an overview-only one. Unbilled (extractive) answers cost nothing. */
   estimate(shape: AnswerShape): { full: Amount; overviewOnly: Amount } {
     const zero = { tokens: 0, costUsd: 0 };
-    if (this.options.provider === 'offline') return { full: zero, overviewOnly: zero };
+    if (!this.options.billed) return { full: zero, overviewOnly: zero };
     const question = estimateTokens(shape.question);
     const { overview, detail, translation, prefixTokens, historyTokenBudget, retrieveTopK } = this.options;
     const answerInput = Math.ceil(

@@ -29,14 +29,15 @@ export interface UsageParts {
   answerBudget: AnswerBudget | undefined;
   service: UsageService;
   /** Prices one finished call (the relay's and the translators' `price`). */
-  price: (modelId: string, usage: TokenUsage, provider: string) => number | null;
+  price: (modelId: string, usage: TokenUsage, billed: boolean) => number | null;
 }
 
 export interface UsageInput {
   settings: Settings;
   db: Kysely<Database>;
   logger: Logger;
-  provider: ProviderName;
+  /** Whether answering calls are billed (generative) or free (extractive). */
+  billed: boolean;
   relay: RelayModels;
   /** The model that translates questions, when questions are translated. */
   translationModelId: string | undefined;
@@ -78,7 +79,7 @@ export function createUsage(input: UsageInput): UsageParts {
   const ledger = new UsageLedger(db, { resetHourUtc: settings.usage.budgets.resetHourUtc, emf, now });
   const budgets = new Budgets(db, settings.usage.budgets, { logger, now });
   const estimator = new AnswerEstimator({
-    provider: input.provider,
+    billed: input.billed,
     overview: { modelId: input.relay.overview.modelId, maxTokens: input.relay.overview.inference.maxTokens },
     detail: { modelId: input.relay.detail.modelId, maxTokens: input.relay.detail.inference.maxTokens },
     ...(input.translationModelId
@@ -117,9 +118,7 @@ export function createUsage(input: UsageInput): UsageParts {
     now,
   });
   if (budgets.enabled && settings.usage.budgets.deployment.costUsd !== undefined) {
-    const unpriced = [input.relay.overview.modelId, input.relay.detail.modelId].filter(
-      (id) => input.provider !== 'offline' && prices.price(id) === null,
-    );
+    const unpriced = [input.relay.overview.modelId, input.relay.detail.modelId].filter((id) => input.billed && prices.price(id) === null);
     if (unpriced.length > 0)
       logger.warn(
         { unpriced },
@@ -132,6 +131,6 @@ export function createUsage(input: UsageInput): UsageParts {
     budgets,
     answerBudget: budgets.enabled ? new DailyAnswerBudget(budgets, estimator) : undefined,
     service,
-    price: (modelId, usage, provider) => prices.cost(modelId, usage, provider),
+    price: (modelId, usage, billed) => prices.cost(modelId, usage, billed),
   };
 }

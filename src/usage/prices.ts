@@ -191,14 +191,15 @@ export class PriceBook {
     return priceFor(this.table, modelId, this.region);
   }
 
-  cost(modelId: string, usage: TokenUsage, provider: string): number | null {
-    if (provider === 'offline') return 0;
+  /** The USD cost of a call: 0 when nothing is billed (extractive answers), null when the model has no price. */
+  cost(modelId: string, usage: TokenUsage, billed: boolean): number | null {
+    if (!billed) return 0;
     const price = this.price(modelId);
     if (price) return costOf(price, usage);
     if (!this.warned.has(modelId)) {
       this.warned.add(modelId);
       this.logger?.warn(
-        { modelId, provider, priceTable: this.table.version, region: this.region },
+        { modelId, priceTable: this.table.version, region: this.region },
         `no price for model ${modelId} in price table ${this.table.version}: its cost is recorded as unknown (null), never as 0; add it with PRICES_FILE`,
       );
     }

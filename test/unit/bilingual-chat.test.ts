@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { GenerativeAnswering } from '../../src/answering/generative.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { ModelError, type ChatRequest } from '../../src/models/types.js';
 import { PromptBuilder } from '../../src/prompts/builder.js';
 import { ConversationRepository } from '../../src/store/conversations.js';
 import { openStore, type Store } from '../../src/store/database.js';
-import { documentsPerLane, siblingIds } from '../../src/translate/lane-documents.js';
+import { documentsPerLane, siblingIds } from '../../src/retrieval/lane-documents.js';
 import { QuestionTranslator } from '../../src/translate/question.js';
 import { UsageLedger } from '../../src/usage/ledger.js';
 import { gate, ScriptedModel, type Step } from '../helpers/scripted-model.js';
@@ -69,9 +70,9 @@ function recordingRetriever(answer: (query: string) => RetrievedDocument[] | Err
 /** Answers by language: translation requests get `translation`, lanes answer in their language. */
 function languageScript(translation: Step[], lanes: Partial<Record<string, Step[]>> = {}) {
   return (request: ChatRequest): Step[] => {
-    if (request.context === undefined) return translation;
-    const lane = request.context.language;
-    return lanes[`${lane}.${request.context.part}`] ?? lanes[lane] ?? [`${lane} ${request.context.part} `, 'text'];
+    if (request.label === undefined) return translation;
+    const lane = request.label.lane;
+    return lanes[`${lane}.${request.label.part}`] ?? lanes[lane] ?? [`${lane} ${request.label.part} `, 'text'];
   };
 }
 
@@ -81,8 +82,10 @@ function service(model: ScriptedModel, retriever: Retriever, extra: Partial<Chat
     ledger: new UsageLedger(store.db),
     retriever,
     relay: {
-      models: { overview: { model, modelId: 'fast', inference }, detail: { model, modelId: 'slow', inference } },
-      prompts,
+      models: {
+        overview: { answering: new GenerativeAnswering(model, () => prompts), modelId: 'fast', inference },
+        detail: { answering: new GenerativeAnswering(model, () => prompts), modelId: 'slow', inference },
+      },
       historyTokenBudget: 1000,
       price: () => 0.25,
     },
@@ -155,16 +158,16 @@ describe('bilingual answers (ChatService)', () => {
 
     // Five model calls: the translation, then four relay parts started together.
     expect(model.calls).toHaveLength(5);
-    const relayCalls = model.calls.filter((c) => c.request.context !== undefined);
-    expect(relayCalls.map((c) => `${c.request.context?.language}.${c.request.context?.part}`).sort()).toEqual([
+    const relayCalls = model.calls.filter((c) => c.request.label !== undefined);
+    expect(relayCalls.map((c) => `${c.request.label?.lane}.${c.request.label?.part}`).sort()).toEqual([
       'en.detail',
       'en.overview',
       'ko.detail',
       'ko.overview',
     ]);
     // Each lane's prompt names the glossary terms in its own language.
-    const koPrompt = relayCalls.find((c) => c.request.context?.language === 'ko')?.request.dynamicSystem ?? '';
-    const enPrompt = relayCalls.find((c) => c.request.context?.language === 'en')?.request.dynamicSystem ?? '';
+    const koPrompt = relayCalls.find((c) => c.request.label?.lane === 'ko')?.request.dynamicSystem ?? '';
+    const enPrompt = relayCalls.find((c) => c.request.label?.lane === 'en')?.request.dynamicSystem ?? '';
     expect(koPrompt).toContain('Glossary names for this answer (write them exactly like this in Korean):');
     expect(koPrompt).toMatch(/^- 스타더스트 \(for: Stardust/mu);
     expect(enPrompt).toMatch(/^- Stardust \(for: 스타더스트/mu);
@@ -258,7 +261,7 @@ describe('bilingual answers (ChatService)', () => {
     const model = new ScriptedModel(languageScript(['should not be called']));
     const retriever = recordingRetriever(() => KO);
     const events = await ask(service(model, retriever), '스타더스트 환불 되나요?', 'en');
-    expect(model.calls.every((c) => c.request.context !== undefined)).toBe(true);
+    expect(model.calls.every((c) => c.request.label !== undefined)).toBe(true);
     expect(retriever.searches).toHaveLength(1);
     expect(events[0]).toMatchObject({
       event: 'meta',
@@ -369,9 +372,12 @@ describe('offline lanes: passages in each lane language', () => {
     const events = await ask(chat, 'Can I get a refund for Stardust?');
     expect(warnings(events)[0]?.code).toBe('translation_unavailable');
     expect(warnings(events)[0]?.message).toMatch(/^Nothing was translated: offline mode has no model that can translate\./);
-    const contexts = model.calls.map((c) => [c.request.context?.language, c.request.context?.documents.map((d) => d.id)]);
-    expect(contexts).toContainEqual(['ko', ['ko/refund.md#1']]);
-    expect(contexts).toContainEqual(['en', ['en/refund.md#1']]);
+    // Each lane's prompt carries the passages in its own language only.
+    const promptOf = (lane: string) => model.calls.find((c) => c.request.label?.lane === lane)?.request.dynamicSystem ?? '';
+    expect(promptOf('ko')).toContain('사용하지 않은 스타더스트는 7일 안에 환불됩니다.');
+    expect(promptOf('ko')).not.toContain(EN[0]!.content);
+    expect(promptOf('en')).toContain(EN[0]!.content);
+    expect(promptOf('en')).not.toContain('사용하지 않은 스타더스트는 7일 안에 환불됩니다.');
     // No glossary check offline: extractive answers quote the passages as they are.
     expect(warnings(events).some((w) => w.code === 'glossary_mismatch')).toBe(false);
   });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkGlossaryConsistency } from '../../src/glossary/consistency.js';
+import { checkGlossaryConsistency } from '../../src/glossary/answer-check.js';
 import { loadGlossaryFile } from '../../src/glossary/load.js';
 import { findGlossaryTerms, scanGlossaryTerms } from '../../src/glossary/match.js';
 import { renderGlossaryForPrompt } from '../../src/glossary/render.js';

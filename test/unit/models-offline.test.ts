@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RetrievedDocument } from '../../src/knowledge/types.js';
 import type { Language } from '../../src/lang/languages.js';
-import { OfflineChatModel, composeDetail, composeOverview } from '../../src/models/offline.js';
-import { chunkText, splitSentences, stripMarkdown } from '../../src/models/offline-text.js';
-import { ModelError, type AnswerContext, type AnswerPart, type ChatRequest, type ChatStreamEvent } from '../../src/models/types.js';
+import { ExtractiveAnswering, composeDetail, composeOverview, type AnswerContext } from '../../src/answering/extractive.js';
+import { chunkText, splitSentences, stripMarkdown } from '../../src/answering/offline-text.js';
+import type { PartRequest } from '../../src/answering/strategy.js';
+import { ModelError, type AnswerPart, type ChatStreamEvent } from '../../src/models/types.js';
 
 function doc(id: string, title: string, content: string, score = 1): RetrievedDocument {
   return { id, title, uri: `kb/${id}.md`, score, content, excerpt: content.slice(0, 80) };
@@ -59,14 +60,23 @@ function context(question: string, language: Language, part: AnswerPart, documen
   return { question, language, part, documents };
 }
 
-function request(ctx: AnswerContext | undefined, signal = new AbortController().signal): ChatRequest {
+/** A part request for the extractive strategy; without a context, an English overview with no passages. */
+function request(ctx: AnswerContext | undefined, signal = new AbortController().signal): PartRequest {
+  const { question, language, part, documents } = ctx ?? {
+    question: 'hello?',
+    language: 'en' as const,
+    part: 'overview' as const,
+    documents: [],
+  };
   return {
     modelId: 'offline',
-    staticSystem: '',
-    messages: [{ role: 'user', text: ctx?.question ?? 'hello?' }],
+    lane: language,
+    part,
+    question,
+    turns: [{ role: 'user', text: question }],
+    documents,
     inference: { maxTokens: 1024, temperature: 0 },
     signal,
-    ...(ctx ? { context: ctx } : {}),
   };
 }
 
@@ -147,10 +157,10 @@ describe('offline extractive detail', () => {
   });
 });
 
-describe('OfflineChatModel', () => {
+describe('ExtractiveAnswering', () => {
   it('streams many small deltas that add up to the composed answer, then a zero-usage end', async () => {
     const ctx = context('How long does a refund take?', 'en', 'detail', [REFUND_EN, MAINTENANCE_EN]);
-    const { deltas, end } = await collect(new OfflineChatModel().stream(request(ctx)));
+    const { deltas, end } = await collect(new ExtractiveAnswering().stream(request(ctx)));
     expect(deltas.join('')).toBe(composeDetail(ctx));
     expect(deltas.length).toBeGreaterThan(10);
     for (const delta of deltas) expect(delta.trim().split(/\s+/).length).toBeLessThanOrEqual(3);
@@ -170,7 +180,7 @@ describe('OfflineChatModel', () => {
     };
     setImmediate(spin);
     const started = performance.now();
-    const { deltas } = await collect(new OfflineChatModel().stream(request(context('refund', 'en', 'detail', [REFUND_EN]))));
+    const { deltas } = await collect(new ExtractiveAnswering().stream(request(context('refund', 'en', 'detail', [REFUND_EN]))));
     running = false;
     expect(turns).toBeGreaterThanOrEqual(deltas.length / 2);
     expect(performance.now() - started).toBeLessThan(500);
@@ -179,7 +189,7 @@ describe('OfflineChatModel', () => {
   it('throws cancelled when aborted mid-stream', async () => {
     const controller = new AbortController();
     const seen: string[] = [];
-    const stream = new OfflineChatModel().stream(request(context('refund', 'en', 'overview', [REFUND_EN]), controller.signal));
+    const stream = new ExtractiveAnswering().stream(request(context('refund', 'en', 'overview', [REFUND_EN]), controller.signal));
     const error = await (async () => {
       try {
         for await (const event of stream) {
@@ -199,18 +209,18 @@ describe('OfflineChatModel', () => {
   it('refuses an already aborted call', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(collect(new OfflineChatModel().stream(request(undefined, controller.signal)))).rejects.toMatchObject({
+    await expect(collect(new ExtractiveAnswering().stream(request(undefined, controller.signal)))).rejects.toMatchObject({
       code: 'cancelled',
     });
   });
 
   it('says honestly that it cannot answer without documents or context', async () => {
-    const none = await collect(new OfflineChatModel().stream(request(context('환불?', 'ko', 'overview', []))));
+    const none = await collect(new ExtractiveAnswering().stream(request(context('환불?', 'ko', 'overview', []))));
     expect(none.deltas.join('')).toContain('찾지 못해');
     expect(none.end?.type).toBe('end');
-    const noContext = await collect(new OfflineChatModel().stream(request(undefined)));
+    const noContext = await collect(new ExtractiveAnswering().stream(request(undefined)));
     expect(noContext.deltas.join('')).toMatch(/no model is configured/);
-    const detail = await collect(new OfflineChatModel().stream(request(context('refund', 'en', 'detail', []))));
+    const detail = await collect(new ExtractiveAnswering().stream(request(context('refund', 'en', 'detail', []))));
     expect(detail.deltas.join('')).toBe('There are no reference documents to summarise.');
   });
 });

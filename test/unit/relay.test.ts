@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GenerativeAnswering } from '../../src/answering/generative.js';
 import type { RetrievedDocument } from '../../src/knowledge/types.js';
 import { ModelError, type ChatRequest } from '../../src/models/types.js';
 import { PromptBuilder } from '../../src/prompts/builder.js';
@@ -18,15 +19,16 @@ const doc: RetrievedDocument = {
 const inference = { maxTokens: 100, temperature: 0.3 };
 
 function relayWith(model: ScriptedModel): RelayModels {
-  return { overview: { model, modelId: 'fast', inference }, detail: { model, modelId: 'slow', inference } };
+  const answering = new GenerativeAnswering(model, () => new PromptBuilder(null));
+  return { overview: { answering, modelId: 'fast', inference }, detail: { answering, modelId: 'slow', inference } };
 }
 
 function deps(model: ScriptedModel) {
-  return { models: relayWith(model), prompts: new PromptBuilder(null), historyTokenBudget: 1000, price: () => 0.5 };
+  return { models: relayWith(model), historyTokenBudget: 1000, price: () => 0.5 };
 }
 
 function byPart(scripts: { overview: Step[]; detail: Step[] }) {
-  return (request: ChatRequest): Step[] => (request.context?.part === 'detail' ? scripts.detail : scripts.overview);
+  return (request: ChatRequest): Step[] => (request.label?.part === 'detail' ? scripts.detail : scripts.overview);
 }
 
 function summarize(events: RelayEvent[]): string[] {
@@ -158,7 +160,7 @@ describe('relay', () => {
 
   it('runs two lanes with all four calls concurrent and a failing lane isolated', async () => {
     const model = new ScriptedModel((req) =>
-      req.context?.language === 'en' ? [{ fail: new ModelError('unavailable', 'down') }] : [`${req.context?.part}`],
+      req.label?.lane === 'en' ? [{ fail: new ModelError('unavailable', 'down') }] : [`${req.label?.part}`],
     );
     const events: RelayEvent[] = [];
     const parts = await runRelay({ ...request(), lanes: planLanes('en', 'ko') }, deps(model), (e) => events.push(e));
@@ -173,7 +175,7 @@ describe('relay', () => {
     await runRelay({ ...request(), lanes: planLanes('en', 'ko') }, deps(model), () => undefined);
     const prefixes = new Set(model.calls.map((c) => c.request.staticSystem));
     expect(prefixes.size).toBe(1);
-    const en = model.calls.find((c) => c.request.context?.language === 'en');
+    const en = model.calls.find((c) => c.request.label?.lane === 'en');
     expect(en?.request.dynamicSystem).toContain('in English');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RetrievedDocument } from '../../src/knowledge/types.js';
-import { reciprocalRankFusion, RRF_K } from '../../src/translate/rrf.js';
+import { reciprocalRankFusion, RRF_K } from '../../src/retrieval/rrf.js';
 
 const doc = (id: string, score = 1): RetrievedDocument => ({ id, title: id, uri: `kb://${id}`, score, content: id, excerpt: id });
 const ids = (docs: RetrievedDocument[]) => docs.map((d) => d.id);

@@ -85,7 +85,7 @@ describe('Translator', () => {
     expect(request.dynamicSystem).toContain('- Stardust (for: 스타더스트');
     expect(request.messages).toEqual([{ role: 'user', text: '아리아에게 쓰려고 산 스타더스트는 7일 안에 환불됩니다.' }]);
     expect(request.inference.temperature).toBe(0);
-    expect(request.context).toBeUndefined();
+    expect(request.label).toBeUndefined();
     expect(rows).toEqual([
       expect.objectContaining({
         purpose: 'translate-text',

@@ -219,7 +219,7 @@ describe('the answer estimate', () => {
   };
 
   it('bounds output by maxTokens and input by the prompt parts with a 20 % margin', () => {
-    const estimator = new AnswerEstimator({ ...options, provider: 'bedrock' });
+    const estimator = new AnswerEstimator({ ...options, billed: true });
     const question = 'How do I get a refund?'; // 22 characters → 6 tokens
     const input = Math.ceil(1.2 * (1000 + 2000 + 5 * PASSAGE_TOKENS + 2 * 6 + 300));
     const one = estimator.estimate({ lanes: 1, translation: false, question });
@@ -233,13 +233,13 @@ describe('the answer estimate', () => {
   });
 
   it('is zero offline, and prices unknown models at 0 (the token budget still holds)', () => {
-    expect(new AnswerEstimator({ ...options, provider: 'offline' }).estimate({ lanes: 2, translation: true, question: 'x' })).toEqual({
+    expect(new AnswerEstimator({ ...options, billed: false }).estimate({ lanes: 2, translation: true, question: 'x' })).toEqual({
       full: { tokens: 0, costUsd: 0 },
       overviewOnly: { tokens: 0, costUsd: 0 },
     });
     const unknown = new AnswerEstimator({
       ...options,
-      provider: 'openai',
+      billed: true,
       overview: { modelId: 'llama', maxTokens: 10 },
       detail: { modelId: 'llama', maxTokens: 10 },
     });

@@ -71,13 +71,13 @@ describe('cost arithmetic (USD per 1,000 tokens, hand-computed)', () => {
   it('an unknown model costs null — never 0 — with one warning per model; the offline provider costs 0', () => {
     const { logger, lines } = recordingLogger();
     const book = new PriceBook(DEFAULT_PRICES, 'us-east-1', logger);
-    expect(book.cost('anthropic.claude-3-haiku', usage(100, 10), 'bedrock')).toBeNull();
-    expect(book.cost('anthropic.claude-3-haiku', usage(5, 1), 'bedrock')).toBeNull();
-    expect(book.cost('llama3.1:8b', usage(5, 1), 'openai')).toBeNull();
+    expect(book.cost('anthropic.claude-3-haiku', usage(100, 10), true)).toBeNull();
+    expect(book.cost('anthropic.claude-3-haiku', usage(5, 1), true)).toBeNull();
+    expect(book.cost('llama3.1:8b', usage(5, 1), true)).toBeNull();
     expect(lines.map((l) => l.fields.modelId)).toEqual(['anthropic.claude-3-haiku', 'llama3.1:8b']);
     expect(lines[0]?.message).toMatch(/recorded as unknown \(null\), never as 0; add it with PRICES_FILE/);
-    expect(book.cost('offline-extractive', usage(0, 0), 'offline')).toBe(0);
-    expect(book.cost('us.amazon.nova-pro-v1:0', usage(0, 0), 'bedrock')).toBe(0);
+    expect(book.cost('offline-extractive', usage(0, 0), false)).toBe(0);
+    expect(book.cost('us.amazon.nova-pro-v1:0', usage(0, 0), true)).toBe(0);
   });
 });
 

@@ -1,8 +1,16 @@
 import type { RetrievedDocument } from '../knowledge/types.js';
-import { detectLanguage } from '../lang/detect.js';
 import type { Language } from '../lang/languages.js';
+import { ModelError, ZERO_USAGE, type AnswerPart, type ChatStreamEvent } from '../models/types.js';
 import { chunkText, pickExcerpt, pickKeySentences, stripMarkdown } from './offline-text.js';
-import { ModelError, ZERO_USAGE, type AnswerContext, type ChatModel, type ChatRequest, type ChatStreamEvent } from './types.js';
+import type { AnswerStrategy, AnsweringCapabilities, PartRequest } from './strategy.js';
+
+/** What the extractive composer quotes from: the question, the lane's language, the part and its passages. */
+export interface AnswerContext {
+  question: string;
+  language: Language;
+  part: AnswerPart;
+  documents: RetrievedDocument[];
+}
 
 interface OfflineWording {
   extractedNotice: string;
@@ -105,12 +113,8 @@ export function composeDetail(context: AnswerContext): string {
   return `${sections.join('\n\n')}\n\n${wording.referencesPointer}`;
 }
 
-function compose(request: ChatRequest): string {
-  const context = request.context;
-  if (!context) {
-    const question = request.messages.at(-1)?.text ?? '';
-    return WORDING[detectLanguage(question, 'en')].noDocuments;
-  }
+function compose(request: PartRequest): string {
+  const context: AnswerContext = { question: request.question, language: request.lane, part: request.part, documents: request.documents };
   if (context.documents.length === 0) {
     return context.part === 'overview' ? WORDING[context.language].noDocuments : WORDING[context.language].noDocumentsDetail;
   }
@@ -122,14 +126,18 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/**
- * The no-model provider: answers are sentences quoted from the retrieved passages, labelled as
- * such, streamed in small chunks so the relay and the UI behave exactly as with a real model.
- */
-export class OfflineChatModel implements ChatModel {
-  readonly provider = 'offline' as const;
+const EXTRACTIVE: AnsweringCapabilities = Object.freeze({ translates: false, billed: false, streams: true });
 
-  async *stream(request: ChatRequest): AsyncGenerator<ChatStreamEvent> {
+/**
+ * The no-model strategy: answers are sentences quoted from the part's retrieved passages, labelled
+ * as such, streamed in small chunks so the relay and the UI behave exactly as with a real model.
+ * Nothing is billed and nothing can be translated.
+ */
+export class ExtractiveAnswering implements AnswerStrategy {
+  readonly provider = 'offline' as const;
+  readonly capabilities = EXTRACTIVE;
+
+  async *stream(request: PartRequest): AsyncGenerator<ChatStreamEvent> {
     const started = performance.now();
     const { signal, modelId } = request;
     const cancelled = (): ModelError => new ModelError('cancelled', `The call to ${modelId || 'offline'} was cancelled`);
@@ -145,5 +153,9 @@ export class OfflineChatModel implements ChatModel {
       stopReason: 'end_turn',
       latencyMs: Math.round(performance.now() - started),
     };
+  }
+
+  promptTokens(): number {
+    return 0;
   }
 }
