@@ -189,7 +189,7 @@ export async function createRuntime(settings: Settings, logger: Logger, options:
             }),
           }
         : {
-            offline: {
+            withoutTranslation: {
               reason: 'offline mode has no model that can translate',
               catalogue: knowledge()
                 .index.documents()

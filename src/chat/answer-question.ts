@@ -19,7 +19,7 @@ import type { Admission } from '../usage/budgets.js';
 import { AnswerAccount } from './answer-account.js';
 import type { UsageLedger } from '../usage/ledger.js';
 import { AppError } from '../errors/app-error.js';
-import type { ChatEvent } from '../contract/chat.js';
+import type { AnswerEvent } from './answer-events.js';
 import type { Reference as ReferenceView } from '../contract/common.js';
 
 export interface ChatInput {
@@ -47,10 +47,11 @@ export interface ChatServiceDependencies {
   /** The current glossary (hot-reloaded); used for the consistency check of every answer part. */
   glossary?: (() => Glossary | null) | undefined;
   /**
-   * Set in offline mode (no model can translate): each lane answers from passages in its own
-   * language, and the client is told that translation needs a model.
+   * Set when the answering strategy cannot translate (`capabilities.translates` false, the
+   * extractive strategy): each lane answers from passages in its own language, and the client is
+   * told that translation needs a model.
    */
-  offline?: { reason: string; catalogue?: CatalogueDocument[] | undefined } | undefined;
+  withoutTranslation?: { reason: string; catalogue?: CatalogueDocument[] | undefined } | undefined;
   /** Daily token/USD budgets (src/usage): full answer, overview only, or a 429 before any model call. */
   budget?: AnswerBudget | undefined;
 }
@@ -59,7 +60,7 @@ const HISTORY_MESSAGES = 20;
 
 /**
  * The answer use case: store the question, retrieve, relay every lane, store the answer.
- * Emits the API's chat events through `emit`; throws AppError only before the first event.
+ * Reports its progress as answer events through `emit`; throws AppError only before the first event.
  */
 export class ChatService {
   private readonly retrieval: RetrievalService;
@@ -73,7 +74,7 @@ export class ChatService {
     });
   }
 
-  async answer(input: ChatInput, emit: (event: ChatEvent) => void): Promise<void> {
+  async answer(input: ChatInput, emit: (event: AnswerEvent) => void): Promise<void> {
     // Budgets are decided, and the answer's estimate reserved, before anything is stored or any
     // model is called: a refusal is a 429 (BudgetExhaustedError) before the stream. The
     // reservation is released however the answer ends; its real usage is in the ledger by then.
@@ -100,7 +101,7 @@ export class ChatService {
   private async answerAdmitted(
     input: ChatInput,
     { detected, plan }: { detected: Language; plan: AnswerPlan },
-    emit: (event: ChatEvent) => void,
+    emit: (event: AnswerEvent) => void,
     admission: Admission | null,
   ): Promise<void> {
     const { conversations } = this.deps;
@@ -130,18 +131,16 @@ export class ChatService {
     const translatedQuestion = translation?.ok ? translation.text : undefined;
     const translatedSearch = translatedQuestion !== undefined ? this.retrieval.search(translatedQuestion, input.signal) : undefined;
     emit({
-      event: 'meta',
-      data: {
-        conversationId: conversation.id,
-        messageId: assistant.id,
-        userMessageId: userMessage.id,
-        detectedLanguage: detected,
-        ...(translatedQuestion !== undefined ? { translatedQuestion } : {}),
-        lanes,
-      },
+      type: 'started',
+      conversationId: conversation.id,
+      messageId: assistant.id,
+      userMessageId: userMessage.id,
+      detectedLanguage: detected,
+      translatedQuestion,
+      lanes,
     });
     // budget_warning (80 % used) or budget_degraded (this answer is the overview only).
-    for (const notice of admission?.warnings ?? []) emit({ event: 'warning', data: notice });
+    for (const notice of admission?.warnings ?? []) emit({ type: 'notice', ...notice });
 
     // Accounting: every finished call of this answer, the question translation included, goes to the ledger.
     const account = new AnswerAccount(this.deps.ledger, this.deps.logger, {
@@ -152,26 +151,21 @@ export class ChatService {
     if (translation) {
       account.translation(translation, plan.translateQuestionTo ?? detected);
       if (!translation.ok && translation.code !== 'cancelled') {
-        emit({
-          event: 'warning',
-          data: { code: 'translation_failed', message: `${translation.message} Answering from the original question only.` },
-        });
+        emit({ type: 'notice', code: 'translation_failed', message: `${translation.message} Answering from the original question only.` });
       }
     }
-    const offline = this.deps.offline;
+    const offline = this.deps.withoutTranslation;
     if (offline && (lanes.length > 1 || plan.translateQuestionTo !== null)) {
       emit({
-        event: 'warning',
-        data: {
-          code: 'translation_unavailable',
-          message: `Nothing was translated: ${offline.reason}. Each answer lane quotes knowledge-base passages written in its own language where there are any; translating questions and answers needs a model (MODEL_PROVIDER=bedrock or openai).`,
-        },
+        type: 'notice',
+        code: 'translation_unavailable',
+        message: `Nothing was translated: ${offline.reason}. Each answer lane quotes knowledge-base passages written in its own language where there are any; translating questions and answers needs a model (MODEL_PROVIDER=bedrock or openai).`,
       });
     }
 
     const retrieved = this.retrieval.merge(await originalSearch, translatedSearch ? await translatedSearch : undefined);
-    for (const warning of retrieved.warnings) emit({ event: 'warning', data: warning });
-    if (retrieved.error) emit({ event: 'error', data: retrieved.error });
+    for (const warning of retrieved.warnings) emit({ type: 'notice', ...warning });
+    if (retrieved.error) emit({ type: 'failed', ...retrieved.error });
     const documents = retrieved.documents;
     const usageOfTranslation = translation ? [translation] : [];
     if (documents === null) {
@@ -184,8 +178,11 @@ export class ChatService {
       });
       await account.settled();
       emit({
-        event: 'done',
-        data: { messageId: assistant.id, status: 'failed', usage: sumUsage(usageOfTranslation), costUsd: sumCost(usageOfTranslation) },
+        type: 'finished',
+        messageId: assistant.id,
+        status: 'failed',
+        usage: sumUsage(usageOfTranslation),
+        costUsd: sumCost(usageOfTranslation),
       });
       return;
     }
@@ -202,17 +199,15 @@ export class ChatService {
       : undefined;
     const used = perLane ? uniqueDocuments([documents, ...lanes.map((l) => perLane.byLane[l.lane] ?? [])]) : documents;
     const references = used.map(toReference);
-    emit({ event: 'references', data: { documents: references } });
+    emit({ type: 'sources', references });
     if (perLane) {
       for (const { lane } of lanes) {
         if (perLane.sources[lane] !== 'other-language') continue;
         emit({
-          event: 'warning',
-          data: {
-            code: 'lane_language_unavailable',
-            message: `No ${LANGUAGE_NAMES[lane]} passage matches this question, and offline mode cannot translate: this lane quotes passages in another language.`,
-            lane,
-          },
+          type: 'notice',
+          code: 'lane_language_unavailable',
+          message: `No ${LANGUAGE_NAMES[lane]} passage matches this question, and offline mode cannot translate: this lane quotes passages in another language.`,
+          lane,
         });
       }
     }
@@ -226,20 +221,12 @@ export class ChatService {
       { lanes, question: input.message, history, documents, ...(perLane ? { laneDocuments: perLane.byLane } : {}), signal: input.signal },
       this.deps.relay,
       (event) => {
-        if (event.type === 'delta') emit({ event: 'delta', data: { lane: event.lane, part: event.part, text: event.text } });
+        if (event.type === 'delta') emit({ type: 'text', lane: event.lane, part: event.part, text: event.text });
         else if (event.type === 'warning')
-          emit({
-            event: 'warning',
-            data: {
-              code: event.code,
-              message: event.message,
-              ...(event.lane ? { lane: event.lane } : {}),
-              ...(event.part ? { part: event.part } : {}),
-            },
-          });
+          emit({ type: 'notice', code: event.code, message: event.message, lane: event.lane, part: event.part });
         else {
           const { result } = event;
-          emit({ event: 'part_end', data: partEndData(result) });
+          emit({ type: 'part_finished', result });
           const mismatch = glossaryCheck?.partEnded({
             lane: result.lane,
             part: result.part,
@@ -248,18 +235,12 @@ export class ChatService {
           });
           if (mismatch) {
             emit({
-              event: 'warning',
-              data: {
-                code: 'glossary_mismatch',
-                message: mismatch.message,
-                lane: result.lane,
-                part: result.part,
-                terms: mismatch.violations.map((v) => ({
-                  term: v.term,
-                  expected: v.expected,
-                  ...(v.found !== undefined ? { found: v.found } : {}),
-                })),
-              },
+              type: 'notice',
+              code: 'glossary_mismatch',
+              message: mismatch.message,
+              lane: result.lane,
+              part: result.part,
+              violations: mismatch.violations,
             });
           }
         }
@@ -281,7 +262,7 @@ export class ChatService {
     await account.settled();
     // The request's whole cost: the question translation plus every part.
     const calls = [...usageOfTranslation, ...parts];
-    emit({ event: 'done', data: { messageId: assistant.id, status, usage: sumUsage(calls), costUsd: sumCost(calls) } });
+    emit({ type: 'finished', messageId: assistant.id, status, usage: sumUsage(calls), costUsd: sumCost(calls) });
   }
 
   private async history(conversationId: string): Promise<ChatTurn[]> {
@@ -299,18 +280,6 @@ function usableInHistory(message: Message): boolean {
 
 function toReference(doc: RetrievedDocument): ReferenceView {
   return { id: doc.id, title: doc.title, uri: doc.uri, score: doc.score, excerpt: doc.excerpt };
-}
-
-function partEndData(result: PartResult) {
-  return {
-    lane: result.lane,
-    part: result.part,
-    model: result.model,
-    usage: result.usage,
-    latencyMs: result.latencyMs,
-    costUsd: result.costUsd,
-    status: result.status,
-  };
 }
 
 function overallStatus(parts: PartResult[], aborted: boolean): 'complete' | 'partial' | 'failed' {

@@ -1,4 +1,5 @@
 import { createRuntime } from '../app/runtime.js';
+import { toChatEvent } from '../server/http/chat-events.js';
 import type { ChatEvent } from '../contract/chat.js';
 import { loadSettingsFromSources } from '../aws/settings-secret.js';
 import { isLanguage, LANGUAGE_NAMES, type Language } from '../lang/languages.js';
@@ -92,7 +93,8 @@ export async function runAsk(question: string, lang: string): Promise<number> {
   try {
     await runtime.chat.answer(
       { message: question, uiLanguage: 'en', answerLanguage: lang === 'auto' ? 'auto' : lang, userId: null, signal: controller.signal },
-      onEvent,
+      // The same events as the API's stream, so the CLI reads what every client reads.
+      (event) => onEvent(toChatEvent(event)),
     );
     // Lanes whose detail was skipped (no documents) never reach two part_ends: print whatever is still held.
     for (const lane of laneOrder.slice(liveLane + 1)) out.write((held.get(lane) ?? []).join(''));

@@ -3,7 +3,6 @@
  * bounded by each part's maxTokens; input by the prompt's parts (static prefix, history budget,
  * retrieved passages, question) with a safety margin, since providers count tokens their own way.
  */
-import type { ProviderName } from '../models/types.js';
 import { estimateTokens } from '../prompts/tokens.js';
 import type { Amount } from './budgets.js';
 import type { PriceBook } from './prices.js';

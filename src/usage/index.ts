@@ -7,7 +7,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { systemClock, type Clock } from '../time/clock.js';
 import { SettingsError, type Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
-import type { ProviderName, TokenUsage } from '../models/types.js';
+import type { TokenUsage } from '../models/types.js';
 import type { RelayModels } from '../relay/types.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';

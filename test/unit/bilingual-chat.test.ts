@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { toChatEvent } from '../../src/server/http/chat-events.js';
 import { GenerativeAnswering } from '../../src/answering/generative.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -106,7 +107,7 @@ function service(model: ScriptedModel, retriever: Retriever, extra: Partial<Chat
 async function ask(chat: ChatService, message: string, answerLanguage: 'auto' | 'ko' | 'en' = 'auto') {
   const events: ChatEvent[] = [];
   await chat.answer({ message, uiLanguage: 'en', answerLanguage, userId: null, signal: new AbortController().signal }, (event) =>
-    events.push(event),
+    events.push(toChatEvent(event)),
   );
   return events;
 }
@@ -128,7 +129,7 @@ describe('bilingual answers (ChatService)', () => {
         userId: null,
         signal: new AbortController().signal,
       },
-      (e) => events.push(e),
+      (e) => events.push(toChatEvent(e)),
     );
     await new Promise((r) => setTimeout(r, 30));
     // The original search ran while the translation was still pending; nothing was sent yet.
@@ -367,7 +368,7 @@ describe('offline lanes: passages in each lane language', () => {
     const chat = service(
       model,
       recordingRetriever(() => mixed),
-      { questionTranslator: undefined, offline: { reason: 'offline mode has no model that can translate' } },
+      { questionTranslator: undefined, withoutTranslation: { reason: 'offline mode has no model that can translate' } },
     );
     const events = await ask(chat, 'Can I get a refund for Stardust?');
     expect(warnings(events)[0]?.code).toBe('translation_unavailable');

@@ -6,6 +6,7 @@ import { ENDPOINTS } from '../../contract/endpoints.js';
 import { AppError } from '../../errors/app-error.js';
 import { errorFields } from '../../log/logger.js';
 import type { ActiveStreams } from '../http/active-streams.js';
+import { toChatEvent } from '../http/chat-events.js';
 import { endpointRoute } from '../http/endpoint-route.js';
 import { ownerOf } from '../http/access.js';
 import { clientText } from '../http/client-text.js';
@@ -58,11 +59,12 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (api, {
         if (!reply.raw.writableFinished) controller.abort();
       });
       try {
-        await chat.answer({ ...body, userId: ownerOf(request), signal: controller.signal }, (event) => {
+        await chat.answer({ ...body, userId: ownerOf(request), signal: controller.signal }, (answerEvent) => {
           if (!sse) {
             reply.hijack();
             sse = new SseWriter(reply.raw);
           }
+          const event = toChatEvent(answerEvent);
           // For operators, with the request and user id: what went wrong in this answer.
           if (event.event === 'error') request.log.warn({ event: event.event, ...event.data }, 'answer error');
           else if (event.event === 'warning')
