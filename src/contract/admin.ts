@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textSchema } from './common.js';
 
 export const roleSchema = z.enum(['agent', 'admin']);
 
@@ -14,10 +15,11 @@ export const apiTokenInfoSchema = z.object({
 export type ApiTokenInfo = z.infer<typeof apiTokenInfoSchema>;
 
 export const tokenListSchema = z.object({ tokens: z.array(apiTokenInfoSchema) });
-export const createTokenRequestSchema = z.object({ name: z.string().max(200), role: roleSchema }).strict();
+export const createTokenRequestSchema = z.object({ name: textSchema({ max: 200, what: 'The token name' }), role: roleSchema }).strict();
 /** The secret is in this answer once, and never again. */
 export const createdTokenSchema = z.object({ token: z.string(), info: apiTokenInfoSchema });
-export const tokenNameParamsSchema = z.object({ name: z.string().min(1).max(64) });
+// A name with control characters (NUL included) can name no token: refused before any query.
+export const tokenNameParamsSchema = z.object({ name: textSchema({ max: 64, nonEmpty: true, what: 'The token name' }) });
 
 export const processMetricsQuerySchema = z.object({ reset: z.enum(['true', 'false']).optional() });
 export const processMetricsSchema = z.object({

@@ -205,6 +205,31 @@ describe('two server processes on one PostgreSQL', () => {
     expect(rows.every((r) => r.status !== 'streaming')).toBe(true);
   });
 
+  it('refuses NUL and other control characters with a 4xx before any query reaches PostgreSQL', async () => {
+    expect((await call(`${a.url}/api/admin/tokens/%00`, { method: 'DELETE', headers: as('lead') })).status).toBe(404);
+    const named = await call(`${a.url}/api/admin/tokens`, {
+      method: 'POST',
+      headers: as('lead'),
+      json: { name: 'bad\u0000name', role: 'agent' },
+    });
+    expect(named.status).toBe(400);
+    expect(named.json.error.code).toBe('invalid_text');
+    const answered = await chat(a.url, { message: '점검 시간 알려주세요', uiLanguage: 'ko' }, as('alice'));
+    const messageId = dataOf(answered.events, 'meta')!.messageId;
+    const rated = await call(`${a.url}/api/messages/${messageId}/feedback`, {
+      method: 'POST',
+      headers: as('alice'),
+      json: { rating: 'down', comment: 'wrong\u0000answer' },
+    });
+    expect(rated.status).toBe(400);
+    expect(rated.json.error.code).toBe('invalid_text');
+    // The server is fine afterwards: the same rating without the NUL is stored.
+    expect(
+      (await call(`${a.url}/api/messages/${messageId}/feedback`, { method: 'POST', headers: as('alice'), json: { rating: 'down' } }))
+        .status,
+    ).toBe(201);
+  });
+
   it('a token revoked through one instance is refused by the other at once', async () => {
     const created = await call(`${a.url}/api/admin/tokens`, { method: 'POST', headers: as('lead'), json: { name: 'temp', role: 'agent' } });
     expect(created.status).toBe(201);

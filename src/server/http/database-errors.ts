@@ -8,7 +8,9 @@ import { NETWORK_CODES } from '../../errors/network.js';
  */
 const PG_UNAVAILABLE_CLASSES = ['08', '53', '57P']; // connection exception, insufficient resources, operator intervention
 // database does not exist (dropped/renamed), read-only transaction (a failover demoted the writer)
-const PG_UNAVAILABLE_CODES = new Set(['3D000', '25006']);
+// insufficient privilege (a REVOKE, a missing grant) and internal errors are the database refusing
+// the request, not a bug in the query: the caller gets 503 and the log line carries the SQL state.
+const PG_UNAVAILABLE_CODES = new Set(['3D000', '25006', '42501', 'XX000']);
 const SQLITE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL)/;
 const PG_MESSAGES = [
   'Connection terminated',

@@ -15,6 +15,14 @@ export function sendError(reply: FastifyReply, status: number, code: ErrorCode, 
     .send({ error: { code, message: clientText(message) } });
 }
 
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** PostgreSQL's five-character SQL state of a driver error, for the operator's log line. */
+function sqlStateOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
 function isFastifyError(error: unknown): error is FastifyError {
   return error instanceof Error && typeof (error as FastifyError).code === 'string';
 }
@@ -80,9 +88,16 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     request.log.error({ ...errorFields(error), issues: String(error.cause) }, 'response does not match the contract');
     return sendError(reply, 500, 'internal_error', 'Something went wrong on our side; the error has been logged.');
   }
-  // Before the Fastify check: driver errors carry string codes too (57P01, ECONNREFUSED, SQLITE_BUSY).
+  // A client that went away mid-request (an aborted body): nobody to answer, and no dependency failed.
+  // (The request stream itself is destroyed after every fully read body: look at the connection.)
+  if (request.raw.socket.destroyed || reply.raw.destroyed) {
+    request.log.info({ ...errorFields(error), event: 'client_aborted' }, 'client aborted the request');
+    return reply;
+  }
+  // Before the Fastify check: driver errors carry string codes too (57P01, 42501, ECONNREFUSED, SQLITE_BUSY).
   if (isDatabaseUnavailable(error)) {
-    request.log.error(errorFields(error), 'database unavailable');
+    request.log.error({ ...errorFields(error), sqlState: sqlStateOf(error) }, 'database unavailable');
+    reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
     return sendError(reply, 503, 'database_unavailable', DATABASE_UNAVAILABLE_MESSAGE);
   }
   if (isFastifyError(error)) {

@@ -46,6 +46,7 @@ export function installAuthentication(app: FastifyInstance, authenticator: Authe
       }
       if (isDatabaseUnavailable(error)) {
         request.log.error(errorFields(error), 'token lookup failed: database unavailable');
+        reply.header('retry-after', '5');
         return sendError(reply, 503, 'database_unavailable', DATABASE_UNAVAILABLE_MESSAGE);
       }
       throw error;
