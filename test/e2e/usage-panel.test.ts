@@ -110,12 +110,14 @@ describe('usage panel (Chromium, Bedrock through fakes)', { timeout: 90_000 }, (
 
   it('fills in the CloudWatch figures and the reconciliation once GetMetricData is allowed, in English', async () => {
     fakes.cloudwatch.fault('GetMetricData', null);
+    clock.advance(5200); // past USAGE_CACHE_SECONDS
+    // Stamped on the server's clock, not the wall clock: the query window ends at the server's now.
+    const timestamp = new Date(clock.now() - 60_000);
     fakes.cloudwatch.putDatapoints([
-      { metricName: 'Invocations', dimensions: { ModelId: 'us.amazon.nova-pro-v1:0' }, value: 3 },
-      { metricName: 'InputTokenCount', dimensions: { ModelId: 'us.amazon.nova-pro-v1:0' }, value: 4500 },
+      { metricName: 'Invocations', dimensions: { ModelId: 'us.amazon.nova-pro-v1:0' }, value: 3, timestamp },
+      { metricName: 'InputTokenCount', dimensions: { ModelId: 'us.amazon.nova-pro-v1:0' }, value: 4500, timestamp },
     ]);
     await page.getByRole('radio', { name: 'English' }).check();
-    clock.advance(5200); // past USAGE_CACHE_SECONDS
     const dialog = await openPanel('Open token usage and cost');
     await dialog.getByRole('heading', { name: 'Token usage and cost' }).waitFor();
     await expect.poll(() => dialog.locator('[data-usage="conversation-tokens"]').innerText()).toBe('9,180 tokens');
