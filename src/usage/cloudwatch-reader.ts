@@ -133,6 +133,10 @@ export class CloudWatchUsageReader {
   private readonly now: () => number;
   private readonly stopController = new AbortController();
 
+  private get timeoutMs(): number {
+    return this.options.timeoutMs ?? 30_000;
+  }
+
   constructor(private readonly options: CloudWatchReaderOptions) {
     this.now = options.now ?? Date.now;
     if (!options.access.enabled) {
@@ -182,7 +186,7 @@ export class CloudWatchUsageReader {
   }
 
   private signal(): AbortSignal {
-    return AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? 30_000), this.stopController.signal]);
+    return AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.stopController.signal]);
   }
 
   view(): CloudWatchState {
@@ -259,7 +263,7 @@ export class CloudWatchUsageReader {
         pages += 1;
       } while (nextToken && pages < 20);
     } catch (error) {
-      return { ok: false, failure: classify(error, 'cloudwatch:GetMetricData', 'CloudWatch metrics', this.options.logger) };
+      return { ok: false, failure: classify(error, 'cloudwatch:GetMetricData', 'CloudWatch metrics', this.timeoutMs, this.options.logger) };
     }
     const windows = Object.fromEntries(
       USAGE_WINDOWS.map((window) => {
@@ -314,7 +318,7 @@ export class CloudWatchUsageReader {
       } while (nextToken && pages < MAX_LIST_PAGES);
       this.discovery = { state: 'ok', pages, modelIds: [...ids].sort(), fetchedAt: new Date(this.now()).toISOString() };
     } catch (error) {
-      const failure = classify(error, 'cloudwatch:ListMetrics', 'Model id discovery', this.options.logger);
+      const failure = classify(error, 'cloudwatch:ListMetrics', 'Model id discovery', this.timeoutMs, this.options.logger);
       // Without discovery the configured ids are still read; variants under other ids are missed.
       this.discovery = {
         state: failure.state,
@@ -403,7 +407,7 @@ export class CloudWatchUsageReader {
     try {
       return { ok: true, items: await listAlarms(client, this.options.alarmNamePrefix, this.signal()) };
     } catch (error) {
-      return { ok: false, failure: classify(error, 'cloudwatch:DescribeAlarms', 'CloudWatch alarms', this.options.logger) };
+      return { ok: false, failure: classify(error, 'cloudwatch:DescribeAlarms', 'CloudWatch alarms', this.timeoutMs, this.options.logger) };
     }
   }
 }
@@ -457,8 +461,9 @@ interface Failure {
   failure: AwsFailure;
 }
 
-function classify(error: unknown, action: string, feature: string, logger?: Logger): Failure {
-  const failure = describeAwsError(error, { timedOut: error instanceof Error && error.name === 'TimeoutError' });
+function classify(error: unknown, action: string, feature: string, timeoutMs: number, logger?: Logger): Failure {
+  // The reason names the real deadline, never a placeholder.
+  const failure = describeAwsError(error, { timedOut: error instanceof Error && error.name === 'TimeoutError', timeoutMs });
   logger?.warn({ action, kind: failure.kind, error: failure.summary }, `${feature}: ${action} failed`);
   switch (failure.kind) {
     case 'denied':

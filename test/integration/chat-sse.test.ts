@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsNamed } from '../../src/contract/sse.js';
 import { postChat, type TimedEvent } from '../../bench/sse-client.js';
@@ -36,6 +37,28 @@ describe('POST /api/chat (offline provider, sample knowledge base, real port)', 
     expect(text(events, 'ko', 'overview')).toContain('발췌');
     expect(text(events, 'ko', 'detail')).toContain('###');
     expect(events.at(-1)?.data).toMatchObject({ status: 'complete', costUsd: 0 });
+  });
+
+  it('honours Connection: close on the stream (keep-alive only for clients that keep the connection)', async () => {
+    const { port } = new URL(server.url);
+    const body = JSON.stringify({ message: '환불은 며칠 안에 신청할 수 있나요?', uiLanguage: 'ko' });
+    const raw = await new Promise<string>((resolve, reject) => {
+      let received = '';
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          `POST /api/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
+      });
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+      socket.on('end', () => resolve(received));
+      socket.on('error', reject);
+    });
+    const head = raw.slice(0, raw.indexOf('\r\n\r\n')).toLowerCase();
+    expect(head).toMatch(/^http\/1\.1 200/);
+    expect(head).toContain('content-type: text/event-stream');
+    expect(head).toContain('connection: close');
+    expect(head).not.toContain('keep-alive');
+    expect(raw).toContain('event: done');
   });
 
   it('answers an English question in a staff (ko) lane and a customer (en) lane', async () => {

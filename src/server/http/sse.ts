@@ -16,7 +16,7 @@ export class SseWriter {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
+      // No Connection header of our own: Node answers keep-alive, or close when the client asked for it.
       'x-accel-buffering': 'no',
     });
     res.flushHeaders();
