@@ -16,7 +16,9 @@ export class SseWriter {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
-      // No Connection header of our own: Node answers keep-alive, or close when the client asked for it.
+      // Explicit: leaving the header to Node made an aborted, stalled stream hold server.close()
+      // (test/integration/limits-abuse.test.ts). Close only when the client asked for it.
+      connection: /\bclose\b/i.test(res.req.headers.connection ?? '') ? 'close' : 'keep-alive',
       'x-accel-buffering': 'no',
     });
     res.flushHeaders();
